@@ -1,0 +1,11 @@
+export type { Diagnostic, Position, Severity } from './diagnostics';
+export { SourceText, compareDiagnostics } from './diagnostics';
+export { RULES, LINT_RULE_IDS, isRuleId, type RuleId, type RuleInfo, type LintRuleId } from './rules';
+export * from './model';
+export { loadProject, type LoadOptions, type LoadResult } from './project';
+export { findProjectRoot } from './files';
+export { CONTRACT_NAME, splitContractName, expectedContractFile, expectedAvroName } from './naming';
+export { parseJson, parseYaml, resolvePointer, type LocatedDocument } from './located';
+export { forEachSubschema, type JsonSchemaDialect } from './json-schema';
+export { LINT_CHECKS, type LintInput } from './lint';
+export { analyzeAvro, type AvroAnalysis } from './avro';

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite needs when they are missing, and says clearly
+# what to do when it cannot. Run by `npm test` (pretest) and by .ci/run.
+set -euo pipefail
+
+# package -> a file that proves it is installed
+declare -A REQUIRED=(
+)
+
+missing=()
+for pkg in "${!REQUIRED[@]}"; do
+  [ -e "${REQUIRED[$pkg]}" ] || missing+=("$pkg")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+echo "ensure-system-deps: installing ${missing[*]} (needed by the tests)"
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+  echo "ensure-system-deps: cannot install ${missing[*]}: not root and no sudo." >&2
+  echo "  Install them yourself: apt-get install -y ${missing[*]}" >&2
+  exit 2
+fi
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+  echo "ensure-system-deps: apt-get could not install ${missing[*]}." >&2
+  echo "  Check that Debian's package mirror is reachable, then run: apt-get install -y ${missing[*]}" >&2
+  exit 2
+fi
