@@ -22,7 +22,9 @@ describe('switching a lint rule off per contract', () => {
     expect(before).toEqual([expect.objectContaining({ rule: 'field-doc', line: 7 })]);
 
     const manifest = path.join(dir, 'schemas', 'contracts.yaml');
-    const text = fs.readFileSync(manifest, 'utf8').replace('    key: ping_id\n', '    key: ping_id\n    lint:\n      disable:\n        - rule: field-doc\n          reason: fixture\n');
+    const text = fs
+      .readFileSync(manifest, 'utf8')
+      .replace('    key: ping_id\n', '    key: ping_id\n    lint:\n      disable:\n        - rule: field-doc\n          reason: fixture\n');
     fs.writeFileSync(manifest, text);
     const after = await runCli(['--root', dir, 'validate', '--json']);
     expect(JSON.parse(after.stdout)).toEqual([]);
@@ -33,13 +35,17 @@ describe('switching a lint rule off per contract', () => {
     const dir = projectWith('    lint:\n      disable:\n        - rule: field-doc\n          reason: " "\n');
     const { code, stdout } = await runCli(['--root', dir, 'validate', '--json']);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ rule: 'contracts-yaml', line: 9, column: 19, message: 'switching off "field-doc" needs a reason' })]);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ rule: 'contracts-yaml', line: 9, column: 19, message: 'switching off "field-doc" needs a reason' }),
+    ]);
   });
 
   it('only lint rules can be switched off', async () => {
     const dir = projectWith('    lint:\n      disable:\n        - rule: json-syntax\n          reason: no\n');
     const { stdout } = await runCli(['--root', dir, 'validate', '--json']);
-    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ rule: 'contracts-yaml', line: 8, column: 17, message: '"json-syntax" is not a lint rule that can be switched off' })]);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ rule: 'contracts-yaml', line: 8, column: 17, message: '"json-syntax" is not a lint rule that can be switched off' }),
+    ]);
   });
 
   it('an unknown key in an entry gets a did-you-mean hint', async () => {

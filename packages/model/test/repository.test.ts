@@ -63,7 +63,21 @@ describe("this repository's contracts", () => {
 
   it('have all 13 agents of the blueprint, every agent-produced contract with a producer', () => {
     expect([...graph.agents.keys()].sort()).toEqual(
-      ['compliance', 'execution', 'hedger', 'housekeeping', 'market-data', 'optimizer', 'orchestrator', 'order', 'policy-guard', 'portfolio', 'reporter', 'risk', 'signal'].sort(),
+      [
+        'compliance',
+        'execution',
+        'hedger',
+        'housekeeping',
+        'market-data',
+        'optimizer',
+        'orchestrator',
+        'order',
+        'policy-guard',
+        'portfolio',
+        'reporter',
+        'risk',
+        'signal',
+      ].sort(),
     );
     for (const contract of graph.contracts.values()) {
       if (contract.producedBy === 'agents') expect(contract.producers.length).toBeGreaterThan(0);
