@@ -1,5 +1,8 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { compat, compatDiff } from './commands/compat';
+import { lock } from './commands/lock';
 import { validate } from './commands/validate';
+import { REPORT_FORMATS, type ReportFormat } from './compat/reporters';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
 import { resolveRoot } from './project-root';
 
@@ -27,15 +30,54 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
       code = validate(io, { root: rootOf(), paths, json: opts.json === true }).code;
     });
 
+  const compatCommand = program
+    .command('compat')
+    .description("check every contract against its recorded history at the contract's compatibility level; exit 1 on any incompatibility")
+    .option('--against <source>', 'history to check against: lock (compat/), git:<ref>, or registry:<url>', 'lock')
+    .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
+    .option('--output <file>', 'write the report to a file (e.g. a SARIF file to upload)')
+    .action((opts: { against: string; format: ReportFormat; output?: string }) => {
+      code = compat(io, { root: rootOf(), against: opts.against, format: opts.format, ...(opts.output ? { output: opts.output } : {}) });
+    });
+
+  compatCommand
+    .command('diff')
+    .description('check one pair of schema files (format from the extension: .avsc or .json)')
+    .argument('<old>', 'the earlier schema')
+    .argument('<new>', 'the candidate schema')
+    .option('--level <level>', 'BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE', 'BACKWARD')
+    .option('--policy <policy>', 'JSON Schema: strict or lenient (Confluent)', 'strict')
+    .option('--json', 'print {compatible, level, incompatibilities: [{rule, oldPath, newPath, message}]}')
+    .action((oldFile: string, newFile: string, opts: { level: string; policy: string; json?: boolean }) => {
+      code = compatDiff(io, { oldFile, newFile, level: opts.level, policy: opts.policy, json: opts.json === true });
+    });
+
+  program
+    .command('lock')
+    .description('record every changed contract as a new revision in compat/ (refuses revisions that break their level)')
+    .option('--force', 'record revisions that break their level (a reviewed, deliberate break)')
+    .action((opts: { force?: boolean }) => {
+      code = lock(io, { root: rootOf(), force: opts.force === true });
+    });
+
   program
     .command('check')
-    .description('the whole contract pipeline over this repository (every stage that exists): validate')
+    .description('the whole contract pipeline over this repository (every stage that exists): validate, compat against the lock')
     .action(() => {
       const root = rootOf();
-      io.stdout('== validate\n');
-      const result = validate(io, { root, paths: [], json: false });
-      code = result.code;
-      io.stdout(code === EXIT.ok ? 'check: all stages passed\n' : 'check: FAILED\n');
+      const stages: [string, () => ExitCode][] = [
+        ['validate', () => validate(io, { root, paths: [], json: false }).code],
+        ['compat --against lock', () => compat(io, { root, against: 'lock', format: 'text' })],
+      ];
+      const failed: string[] = [];
+      for (const [name, stage] of stages) {
+        io.stdout(`== ${name}\n`);
+        const stageCode = stage();
+        if (stageCode !== EXIT.ok) failed.push(name);
+        if (stageCode === EXIT.usage) code = EXIT.usage;
+      }
+      if (failed.length > 0 && code !== EXIT.usage) code = EXIT.failed;
+      io.stdout(failed.length === 0 ? `check: all ${stages.length} stages passed\n` : `check: FAILED (${failed.join(', ')})\n`);
     });
 
   try {

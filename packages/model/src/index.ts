@@ -9,3 +9,5 @@ export { parseJson, parseYaml, resolvePointer, type LocatedDocument } from './lo
 export { forEachSubschema, type JsonSchemaDialect } from './json-schema';
 export { LINT_CHECKS, type LintInput } from './lint';
 export { analyzeAvro, type AvroAnalysis } from './avro';
+export { referencedSchemas } from './schema-input';
+export { analyzeJsonSchema } from './json-schema';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadProject, type Diagnostic, type LoadResult } from '@dynamic-capital/contracts-model';
+import { readLocks } from '../compat/lock-store';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 import { formatDiagnostics, summarize } from '../report';
 
@@ -23,8 +24,18 @@ function filterByPaths(diagnostics: readonly Diagnostic[], root: string, cwd: st
   return diagnostics.filter((d) => prefixes.some((prefix) => prefix === '' || d.file === prefix || d.file.startsWith(prefix + '/')));
 }
 
+/** Earlier revisions from the lock, for the avro-evolution-default rule; a corrupted lock is `contracts compat`'s to report. */
+function lintHistory(root: string): (contract: string) => readonly unknown[] {
+  try {
+    const locks = readLocks(root);
+    return (contract) => (locks.get(contract)?.revisions ?? []).map((r) => r.schema);
+  } catch {
+    return () => [];
+  }
+}
+
 export function validate(io: CliIo, options: ValidateOptions): { code: ExitCode; result: LoadResult } {
-  const result = loadProject(options.root);
+  const result = loadProject(options.root, { history: lintHistory(options.root) });
   const diagnostics = filterByPaths(result.diagnostics, options.root, io.cwd, options.paths);
   const failed = diagnostics.some((d) => d.severity === 'error');
   if (options.json) {
