@@ -5,6 +5,9 @@ set -euo pipefail
 
 # package -> a file that proves it is installed
 declare -A REQUIRED=(
+  # Apache Avro's own SchemaCompatibility, the reference of the Avro differential test.
+  [libavro-java]=/usr/share/java/avro.jar
+  [default-jdk-headless]=/usr/bin/javac
 )
 
 missing=()
