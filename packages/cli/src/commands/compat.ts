@@ -149,7 +149,7 @@ export function compatDiff(io: CliIo, options: DiffOptions): ExitCode {
   const [oldPrepared, newPrepared] = inputs.map((input, i): PreparedSchema => {
     const file = i === 0 ? options.oldFile : options.newFile;
     try {
-      return prepare(format, input);
+      return prepare(format, input, i === 0 ? 'history' : 'candidate');
     } catch (error) {
       if (error instanceof AvroSchemaError) throw new UsageError(`${file}: invalid Avro schema at ${error.reference ?? ''}#${error.pointer}: ${error.message}`);
       throw error;

@@ -42,7 +42,7 @@ export function lock(io: CliIo, options: LockOptions): ExitCode {
     }
     const result = checkLevel(
       prepare(contract.format, current),
-      revisions.map((r) => prepare(contract.format, revisionInput(r))),
+      revisions.map((r) => prepare(contract.format, revisionInput(r), 'history')),
       contract.compatibility,
     );
     if (!result.compatible && !options.force) {

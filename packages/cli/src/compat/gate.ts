@@ -54,7 +54,7 @@ function checkContract(contract: Contract, graph: ContractGraph, history: Histor
   const previous = history.revisions(contract.name);
   const base = { contract: contract.name, file: contract.file, format: contract.format, level: contract.compatibility, revisions: previous.length };
   if (previous.length === 0) return { ...base, status: 'new', checked: 0, findings: [] };
-  const prepared: PreparedSchema[] = previous.map((p) => prepare(contract.format, p));
+  const prepared: PreparedSchema[] = previous.map((p) => prepare(contract.format, p, 'history'));
   const result = checkLevel(prepare(contract.format, current), prepared, contract.compatibility);
   const doc = contract.schema.document;
   const findings = result.incompatibilities.map((i): GateFinding => {

@@ -165,8 +165,11 @@ function derefSide(side: Side): Side {
 }
 
 function pairKey(o: Present, u: Present): string {
-  const part = (s: Present): string => `${s.source}${s.node.nid}${s.exact ? '' : '@' + s.ptr}`;
-  return `${part(o)}|${part(u)}`;
+  return `${sideKey(o)}|${sideKey(u)}`;
+}
+
+function sideKey(s: Present): string {
+  return `${s.source}${s.node.nid}${s.exact ? '' : '@' + s.ptr}`;
 }
 
 /** SchemaDiff.compare, memoized per schema pair (Confluent's Context.compareMemoized). */
@@ -343,12 +346,15 @@ function compareConst(ctx: Context, o: Of<ConstNode>, u: Of<ConstNode>): void {
 function compareEnum(ctx: Context, o: Of<EnumNode>, u: Of<EnumNode>): void {
   const before = new Set(o.node.values.map(canonicalJson));
   const after = new Set(u.node.values.map(canonicalJson));
-  const containsAll = (a: Set<string>, b: Set<string>): boolean => [...b].every((v) => a.has(v));
   if (before.size === after.size && containsAll(before, after)) return;
   let change = 'ENUM_ARRAY_CHANGED';
   if (containsAll(after, before)) change = 'ENUM_ARRAY_EXTENDED';
   else if (containsAll(before, after)) change = 'ENUM_ARRAY_NARROWED';
   ctx.in('enum', () => ctx.add(change, at(o, ['enum']), at(u, ['enum'])));
+}
+
+function containsAll(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return [...b].every((v) => a.has(v));
 }
 
 function compareNot(ctx: Context, o: Of<NotNode>, u: Of<NotNode>): void {
@@ -417,6 +423,18 @@ function compareObject(ctx: Context, o: Of<ObjectNode>, u: Of<ObjectNode>): void
   compareLimit(ctx, o, u, 'minProperties', o.node.minProperties, u.node.minProperties, 'MIN_PROPERTIES');
 }
 
+const keyOrders = new WeakMap<ReadonlyMap<string, unknown>, readonly string[]>();
+
+/** A model map's keys in Java HashMap order, computed once per map (model maps never change once made). */
+function keyOrder(map: ReadonlyMap<string, unknown>): readonly string[] {
+  let order = keyOrders.get(map);
+  if (order === undefined) {
+    order = javaMapOrder([...map.keys()]);
+    keyOrders.set(map, order);
+  }
+  return order;
+}
+
 function requiredAt(side: Of<ObjectNode>, name: string): string {
   const raw = side.node.raw;
   const list = isObject(raw) ? raw['required'] : undefined;
@@ -426,7 +444,7 @@ function requiredAt(side: Of<ObjectNode>, name: string): string {
 
 function compareRequired(ctx: Context, o: Of<ObjectNode>, u: Of<ObjectNode>): void {
   ctx.in('required', () => {
-    for (const name of javaMapOrder([...o.node.properties.keys()])) {
+    for (const name of keyOrder(o.node.properties)) {
       const updated = u.node.properties.get(name);
       if (updated === undefined) continue;
       const wasRequired = o.node.required.includes(name);
@@ -481,7 +499,7 @@ function coveringSchema(n: ObjectNode, name: string): SchemaNode | undefined {
 
 function compareProperties(ctx: Context, o: Of<ObjectNode>, u: Of<ObjectNode>): void {
   ctx.in('properties', () => {
-    for (const name of javaUnionOrder([...o.node.properties.keys()], [...u.node.properties.keys()])) {
+    for (const name of javaUnionOrder(keyOrder(o.node.properties), keyOrder(u.node.properties))) {
       ctx.in(name, () => {
         const before = o.node.properties.get(name);
         const after = u.node.properties.get(name);
@@ -536,11 +554,9 @@ function propertyAdded(ctx: Context, o: Of<ObjectNode>, u: Of<ObjectNode>, after
 
 function compareDependencies(ctx: Context, o: Of<ObjectNode>, u: Of<ObjectNode>): void {
   ctx.in('dependencies', () => {
-    const arrayAt = (side: Of<ObjectNode>, name: string): string => at(side, ['dependencies', name], ['dependentRequired', name]);
-    const schemaAt = (side: Of<ObjectNode>, name: string): string => at(side, ['dependencies', name], ['dependentSchemas', name]);
     const before = o.node.propertyDependencies;
     const after = u.node.propertyDependencies;
-    for (const name of javaUnionOrder([...before.keys()], [...after.keys()])) {
+    for (const name of javaUnionOrder(keyOrder(before), keyOrder(after))) {
       const was = before.get(name);
       const is = after.get(name);
       let change: string | undefined;
@@ -552,36 +568,51 @@ function compareDependencies(ctx: Context, o: Of<ObjectNode>, u: Of<ObjectNode>)
         const bInA = [...b].every((x) => a.has(x));
         if (!(aInB && bInA)) change = aInB ? 'DEPENDENCY_ARRAY_EXTENDED' : bInA ? 'DEPENDENCY_ARRAY_NARROWED' : 'DEPENDENCY_ARRAY_CHANGED';
       }
-      if (change !== undefined) ctx.in(name, () => ctx.add(change, arrayAt(o, name), arrayAt(u, name)));
+      if (change !== undefined) ctx.in(name, () => ctx.add(change, dependencyArrayAt(o, name), dependencyArrayAt(u, name)));
     }
     const beforeSchemas = o.node.schemaDependencies;
     const afterSchemas = u.node.schemaDependencies;
-    for (const name of javaUnionOrder([...beforeSchemas.keys()], [...afterSchemas.keys()])) {
+    for (const name of javaUnionOrder(keyOrder(beforeSchemas), keyOrder(afterSchemas))) {
       ctx.in(name, () => {
         const was = beforeSchemas.get(name);
         const is = afterSchemas.get(name);
-        if (is === undefined) ctx.add('DEPENDENCY_SCHEMA_REMOVED', schemaAt(o, name), schemaAt(u, name));
-        else if (was === undefined) ctx.add('DEPENDENCY_SCHEMA_ADDED', schemaAt(o, name), schemaAt(u, name));
+        if (is === undefined) ctx.add('DEPENDENCY_SCHEMA_REMOVED', dependencySchemaAt(o, name), dependencySchemaAt(u, name));
+        else if (was === undefined) ctx.add('DEPENDENCY_SCHEMA_ADDED', dependencySchemaAt(o, name), dependencySchemaAt(u, name));
         else compare(ctx, sideOf(was, o), sideOf(is, u));
       });
     }
   });
 }
 
+function dependencyArrayAt(side: Of<ObjectNode>, name: string): string {
+  return at(side, ['dependencies', name], ['dependentRequired', name]);
+}
+
+function dependencySchemaAt(side: Of<ObjectNode>, name: string): string {
+  return at(side, ['dependencies', name], ['dependentSchemas', name]);
+}
+
 function compareAdditionalProperties(ctx: Context, o: Of<ObjectNode>, u: Of<ObjectNode>): void {
   ctx.in('additionalProperties', () => {
     const [before, after] = [o.node, u.node];
-    const where = (side: Side): string => at(side, ['additionalProperties']);
     if (before.additionalProperties !== after.additionalProperties) {
-      ctx.add(after.additionalProperties ? 'ADDITIONAL_PROPERTIES_ADDED' : 'ADDITIONAL_PROPERTIES_REMOVED', where(o), where(u));
+      ctx.add(
+        after.additionalProperties ? 'ADDITIONAL_PROPERTIES_ADDED' : 'ADDITIONAL_PROPERTIES_REMOVED',
+        additionalPropertiesAt(o),
+        additionalPropertiesAt(u),
+      );
     } else if (before.schemaOfAdditionalProperties === undefined && after.schemaOfAdditionalProperties !== undefined) {
-      ctx.add('ADDITIONAL_PROPERTIES_NARROWED', where(o), where(u));
+      ctx.add('ADDITIONAL_PROPERTIES_NARROWED', additionalPropertiesAt(o), additionalPropertiesAt(u));
     } else if (after.schemaOfAdditionalProperties === undefined && before.schemaOfAdditionalProperties !== undefined) {
-      ctx.add('ADDITIONAL_PROPERTIES_EXTENDED', where(o), where(u));
+      ctx.add('ADDITIONAL_PROPERTIES_EXTENDED', additionalPropertiesAt(o), additionalPropertiesAt(u));
     } else {
       compare(ctx, sideOf(before.schemaOfAdditionalProperties, o), sideOf(after.schemaOfAdditionalProperties, u));
     }
   });
+}
+
+function additionalPropertiesAt(side: Side): string {
+  return at(side, ['additionalProperties']);
 }
 
 /** unevaluatedProperties / unevaluatedItems (2019-09+): ArraySchemaDiff.compareUnevaluatedItems and its twin. */
@@ -640,10 +671,6 @@ function compareTuple(ctx: Context, o: Of<ArrayNode>, u: Of<ArrayNode>): void {
   const before = o.node.itemSchemas ?? [];
   const after = u.node.itemSchemas ?? [];
   const shared = Math.min(before.length, after.length);
-  const where = (side: Of<ArrayNode>): string => {
-    const raw = side.node.raw;
-    return isObject(raw) && Array.isArray(raw['items']) ? at(side, ['items']) : at(side, ['prefixItems']);
-  };
   for (let i = 0; i < Math.max(before.length, after.length); i++) {
     const was = before[i];
     const is = after[i];
@@ -651,50 +678,57 @@ function compareTuple(ctx: Context, o: Of<ArrayNode>, u: Of<ArrayNode>): void {
       if (i < shared && was !== undefined && is !== undefined) return compare(ctx, sideOf(was, o), sideOf(is, u));
       if (was !== undefined) {
         const item = sideOf(was, o) as Present;
-        if (isOpenArray(u.node)) return ctx.add('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', item.ptr, where(u));
+        if (isOpenArray(u.node)) return ctx.add('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', item.ptr, tupleAt(u));
         const covering = coveringItemSchema(u.node);
         if (covering !== undefined) {
           const sub = ctx.subcontext();
           compare(sub, item, sideOf(covering, u));
           ctx.addAll(sub.diffs);
-          return ctx.add(`ITEM_REMOVED_${sub.isCompatible() ? 'IS_COVERED' : 'NOT_COVERED'}_BY_PARTIALLY_OPEN_CONTENT_MODEL`, item.ptr, where(u));
+          return ctx.add(`ITEM_REMOVED_${sub.isCompatible() ? 'IS_COVERED' : 'NOT_COVERED'}_BY_PARTIALLY_OPEN_CONTENT_MODEL`, item.ptr, tupleAt(u));
         }
         const type = was.kind === 'false' ? 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL';
-        return ctx.add(type, item.ptr, where(u));
+        return ctx.add(type, item.ptr, tupleAt(u));
       }
       if (is !== undefined) {
         const item = sideOf(is, u) as Present;
         if (isOpenArray(o.node)) {
           const type = isEmptyLike(is) ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL';
-          return ctx.add(type, where(o), item.ptr);
+          return ctx.add(type, tupleAt(o), item.ptr);
         }
         const covering = coveringItemSchema(o.node);
         if (covering !== undefined) {
           const sub = ctx.subcontext();
           compare(sub, sideOf(covering, o), item);
           ctx.addAll(sub.diffs);
-          return ctx.add(`ITEM_ADDED_${sub.isCompatible() ? 'IS_COVERED' : 'NOT_COVERED'}_BY_PARTIALLY_OPEN_CONTENT_MODEL`, where(o), item.ptr);
+          return ctx.add(`ITEM_ADDED_${sub.isCompatible() ? 'IS_COVERED' : 'NOT_COVERED'}_BY_PARTIALLY_OPEN_CONTENT_MODEL`, tupleAt(o), item.ptr);
         }
-        return ctx.add('ITEM_ADDED_TO_CLOSED_CONTENT_MODEL', where(o), item.ptr);
+        return ctx.add('ITEM_ADDED_TO_CLOSED_CONTENT_MODEL', tupleAt(o), item.ptr);
       }
     });
   }
 }
 
+/** Where a tuple is written: 2019-09 and older use an `items` array, 2020-12 `prefixItems`. */
+function tupleAt(side: Of<ArrayNode>): string {
+  const raw = side.node.raw;
+  return isObject(raw) && Array.isArray(raw['items']) ? at(side, ['items']) : at(side, ['prefixItems']);
+}
+
+/** Where additional items are written: 2020-12 writes them as `items` next to `prefixItems`. */
+function additionalItemsAt(side: Side): string {
+  const raw = side.node?.raw;
+  return isObject(raw) && raw['prefixItems'] !== undefined ? at(side, ['items']) : at(side, ['additionalItems']);
+}
+
 function compareAdditionalItems(ctx: Context, o: Of<ArrayNode>, u: Of<ArrayNode>): void {
   ctx.in('additionalItems', () => {
     const [before, after] = [o.node, u.node];
-    // 2020-12 writes additional items as `items` next to `prefixItems`
-    const where = (side: Side): string => {
-      const raw = side.node?.raw;
-      return isObject(raw) && raw['prefixItems'] !== undefined ? at(side, ['items']) : at(side, ['additionalItems']);
-    };
     if (before.additionalItems !== after.additionalItems) {
-      ctx.add(before.additionalItems ? 'ADDITIONAL_ITEMS_REMOVED' : 'ADDITIONAL_ITEMS_ADDED', where(o), where(u));
+      ctx.add(before.additionalItems ? 'ADDITIONAL_ITEMS_REMOVED' : 'ADDITIONAL_ITEMS_ADDED', additionalItemsAt(o), additionalItemsAt(u));
     } else if (before.schemaOfAdditionalItems === undefined && after.schemaOfAdditionalItems !== undefined) {
-      ctx.add('ADDITIONAL_ITEMS_NARROWED', where(o), where(u));
+      ctx.add('ADDITIONAL_ITEMS_NARROWED', additionalItemsAt(o), additionalItemsAt(u));
     } else if (after.schemaOfAdditionalItems === undefined && before.schemaOfAdditionalItems !== undefined) {
-      ctx.add('ADDITIONAL_ITEMS_EXTENDED', where(o), where(u));
+      ctx.add('ADDITIONAL_ITEMS_EXTENDED', additionalItemsAt(o), additionalItemsAt(u));
     } else {
       compare(ctx, sideOf(before.schemaOfAdditionalItems, o), sideOf(after.schemaOfAdditionalItems, u));
     }

@@ -20,21 +20,22 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+// Pointers are built and walked for every schema object loaded; segments rarely need escaping, so skip the regexes then.
+
 export function escapeSegment(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
 export function childPtr(ptr: string, ...segments: (string | number)[]): string {
-  return ptr + segments.map((s) => '/' + escapeSegment(String(s))).join('');
+  let out = ptr;
+  for (const s of segments) out += '/' + escapeSegment(String(s));
+  return out;
 }
 
 function segmentsOf(ptr: string): string[] {
-  return ptr === ''
-    ? []
-    : ptr
-        .slice(1)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (ptr === '') return [];
+  const segments = ptr.slice(1).split('/');
+  return ptr.includes('~') ? segments.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : segments;
 }
 
 function valueAt(json: unknown, ptr: string): unknown {

@@ -73,8 +73,11 @@ function resolveAllRefs(root: SchemaNode): void {
   }
 }
 
+function present(...xs: (SchemaNode | undefined)[]): SchemaNode[] {
+  return xs.filter((x): x is SchemaNode => x !== undefined);
+}
+
 function childrenOf(n: SchemaNode): SchemaNode[] {
-  const present = (...xs: (SchemaNode | undefined)[]): SchemaNode[] => xs.filter((x): x is SchemaNode => x !== undefined);
   switch (n.kind) {
     case 'ref':
       return [n.target()];

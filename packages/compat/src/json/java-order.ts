@@ -29,12 +29,12 @@ function hashOrder(keys: readonly string[], initialCapacity: number): string[] {
     inserted.push(key);
     if (inserted.length > Math.floor(capacity * LOAD_FACTOR)) capacity *= 2;
   }
-  const bucket = (k: string): number => {
-    const h = javaStringHash(k);
-    return (h ^ (h >>> 16)) & (capacity - 1);
-  };
+  const mask = capacity - 1;
   return inserted
-    .map((key, index) => ({ key, index, bucket: bucket(key) }))
+    .map((key, index) => {
+      const h = javaStringHash(key);
+      return { key, index, bucket: (h ^ (h >>> 16)) & mask };
+    })
     .sort((a, b) => a.bucket - b.bucket || a.index - b.index)
     .map((e) => e.key);
 }
@@ -44,9 +44,11 @@ export function javaMapOrder(keys: readonly string[]): string[] {
   return hashOrder(keys, 16);
 }
 
-/** Order of `new HashSet<>(first)` followed by `addAll(second)`, where both arrive in HashMap key order. */
+/**
+ * Order of `new HashSet<>(first)` followed by `addAll(second)`, where both are HashMap key sets: pass each in its
+ * HashMap order (javaMapOrder of its keys).
+ */
 export function javaUnionOrder(first: readonly string[], second: readonly string[]): string[] {
-  const a = javaMapOrder(first);
-  const initial = Math.max(Math.floor(Math.fround(a.length / Math.fround(LOAD_FACTOR))) + 1, 16);
-  return hashOrder([...a, ...javaMapOrder(second)], initial);
+  const initial = Math.max(Math.floor(Math.fround(first.length / Math.fround(LOAD_FACTOR))) + 1, 16);
+  return hashOrder([...first, ...second], initial);
 }

@@ -71,49 +71,46 @@ export class EveritLoader {
       });
     }
 
-    const consumed = new Set<string>();
-    const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(json, k) && !consumed.has(k);
-    const claim = (keys: readonly string[]): void => keys.forEach((k) => has(k) && consumed.add(k));
+    const keywords = new Keywords(json);
     const parts: NodeInit[] = [];
     const plain = origin(loc, json);
 
-    if (has('enum')) {
-      claim(['enum']);
+    if (keywords.has('enum')) {
+      keywords.claim(['enum']);
       parts.push({ kind: 'enum', values: Array.isArray(json['enum']) ? json['enum'] : [], ...plain });
     }
-    const combined = COMBINED_KEYWORDS.filter(has);
-    claim(combined);
+    const combined = COMBINED_KEYWORDS.filter((k) => keywords.has(k));
+    keywords.claim(combined);
     for (const criterion of combined) {
       const list = json[criterion];
       const subschemas = Array.isArray(list) ? list.map((_, i) => this.child(loc, criterion, i)) : [];
       parts.push({ kind: 'combined', criterion, subschemas, generated: false, ...plain });
     }
-    if (has('not')) {
-      claim(['not']);
+    if (keywords.has('not')) {
+      keywords.claim(['not']);
       parts.push({ kind: 'not', mustNotMatch: this.child(loc, 'not'), ...plain });
     }
-    if (this.dialect !== 'draft4' && has('const')) {
-      claim(['const']);
+    if (this.dialect !== 'draft4' && keywords.has('const')) {
+      keywords.claim(['const']);
       parts.push({ kind: 'const', value: json['const'], ...plain });
     }
-    if (has('type')) {
-      claim(['type']);
+    if (keywords.has('type')) {
+      keywords.claim(['type']);
       const type = json['type'];
-      const typed = (t: unknown): NodeInit => this.explicitType(t, json, loc, claim);
       if (Array.isArray(type)) {
-        const subschemas = type.map((t) => this.nodes.make(typed(t)));
+        const subschemas = type.map((t) => this.nodes.make(this.explicitType(t, json, loc, keywords)));
         parts.push({ kind: 'combined', criterion: 'anyOf', subschemas, generated: false, ...plain });
       } else {
-        parts.push(typed(type));
+        parts.push(this.explicitType(type, json, loc, keywords));
       }
     }
     // Keyword sniffing sees only what the extractors above left unclaimed.
-    if (this.arrayKeywords.some(has)) parts.push(this.arraySchema(json, loc, claim));
-    if (this.objectKeywords.some(has)) parts.push(this.objectSchema(json, loc, claim));
-    if (NUMBER_KEYWORDS.some(has)) parts.push(this.numberSchema(json, loc, false, claim));
-    if (STRING_KEYWORDS.some(has)) parts.push(this.stringSchema(json, loc, claim));
-    if (this.dialect === 'draft7' && CONDITIONAL_KEYWORDS.some(has)) {
-      claim(CONDITIONAL_KEYWORDS);
+    if (this.arrayKeywords.some((k) => keywords.has(k))) parts.push(this.arraySchema(json, loc, keywords));
+    if (this.objectKeywords.some((k) => keywords.has(k))) parts.push(this.objectSchema(json, loc, keywords));
+    if (NUMBER_KEYWORDS.some((k) => keywords.has(k))) parts.push(this.numberSchema(json, loc, false, keywords));
+    if (STRING_KEYWORDS.some((k) => keywords.has(k))) parts.push(this.stringSchema(json, loc, keywords));
+    if (this.dialect === 'draft7' && CONDITIONAL_KEYWORDS.some((k) => keywords.has(k))) {
+      keywords.claim(CONDITIONAL_KEYWORDS);
       parts.push({ kind: 'conditional', ...plain });
     }
 
@@ -134,30 +131,30 @@ export class EveritLoader {
     return this.nodes.make({ ...effective, ...common, extras } as NodeInit);
   }
 
-  private explicitType(type: unknown, json: Record<string, unknown>, loc: Location, claim: (keys: readonly string[]) => void): NodeInit {
+  private explicitType(type: unknown, json: Record<string, unknown>, loc: Location, keywords: Keywords): NodeInit {
     const plain = origin(loc, json);
     switch (type) {
       case 'string':
-        return this.stringSchema(json, loc, claim);
+        return this.stringSchema(json, loc, keywords);
       case 'integer':
-        return this.numberSchema(json, loc, true, claim);
+        return this.numberSchema(json, loc, true, keywords);
       case 'number':
-        return this.numberSchema(json, loc, false, claim);
+        return this.numberSchema(json, loc, false, keywords);
       case 'boolean':
         return { kind: 'boolean', ...plain };
       case 'null':
         return { kind: 'null', ...plain };
       case 'array':
-        return this.arraySchema(json, loc, claim);
+        return this.arraySchema(json, loc, keywords);
       case 'object':
-        return this.objectSchema(json, loc, claim);
+        return this.objectSchema(json, loc, keywords);
       default:
         throw new SchemaLoadError(`Unknown type ${JSON.stringify(type)} at ${loc.ptr || '(root)'}`);
     }
   }
 
-  private stringSchema(json: Record<string, unknown>, loc: Location, claim: (keys: readonly string[]) => void): NodeInit<StringNode> {
-    claim(STRING_KEYWORDS);
+  private stringSchema(json: Record<string, unknown>, loc: Location, keywords: Keywords): NodeInit<StringNode> {
+    keywords.claim(STRING_KEYWORDS);
     return {
       kind: 'string',
       ...origin(loc, json),
@@ -167,8 +164,8 @@ export class EveritLoader {
     };
   }
 
-  private numberSchema(json: Record<string, unknown>, loc: Location, requiresInteger: boolean, claim: (keys: readonly string[]) => void): NodeInit<NumberNode> {
-    claim(NUMBER_KEYWORDS);
+  private numberSchema(json: Record<string, unknown>, loc: Location, requiresInteger: boolean, keywords: Keywords): NodeInit<NumberNode> {
+    keywords.claim(NUMBER_KEYWORDS);
     // draft-04's boolean exclusiveMaximum/exclusiveMinimum only modify maximum/minimum; everit keeps no limit for them
     return {
       kind: 'number',
@@ -182,8 +179,8 @@ export class EveritLoader {
     };
   }
 
-  private arraySchema(json: Record<string, unknown>, loc: Location, claim: (keys: readonly string[]) => void): NodeInit<ArrayNode> {
-    claim(this.arrayKeywords);
+  private arraySchema(json: Record<string, unknown>, loc: Location, keywords: Keywords): NodeInit<ArrayNode> {
+    keywords.claim(this.arrayKeywords);
     const items = json['items'];
     const additional = json['additionalItems'];
     return {
@@ -199,8 +196,8 @@ export class EveritLoader {
     };
   }
 
-  private objectSchema(json: Record<string, unknown>, loc: Location, claim: (keys: readonly string[]) => void): NodeInit<ObjectNode> {
-    claim(this.objectKeywords);
+  private objectSchema(json: Record<string, unknown>, loc: Location, keywords: Keywords): NodeInit<ObjectNode> {
+    keywords.claim(this.objectKeywords);
     const properties = new Map<string, SchemaNode>();
     const props = json['properties'];
     if (isObject(props)) for (const name of Object.keys(props)) properties.set(name, this.child(loc, 'properties', name));
@@ -233,5 +230,21 @@ export class EveritLoader {
       ...(num(json['maxProperties']) !== undefined ? { maxProperties: num(json['maxProperties']) } : {}),
       ...(num(json['minProperties']) !== undefined ? { minProperties: num(json['minProperties']) } : {}),
     };
+  }
+}
+
+/** The keywords of one schema object, and which of them an extractor has claimed already. */
+class Keywords {
+  private readonly claimed = new Set<string>();
+
+  constructor(private readonly json: Record<string, unknown>) {}
+
+  /** Written in the object and not yet claimed. */
+  has(keyword: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.json, keyword) && !this.claimed.has(keyword);
+  }
+
+  claim(keywords: readonly string[]): void {
+    for (const k of keywords) if (this.has(k)) this.claimed.add(k);
   }
 }
