@@ -1,8 +1,7 @@
 /** Compile once, diff many times: compiled schemas give the one-shot results and carry no state between diffs. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { checkLevel, prepare } from '../../src/levels';
 import type { SchemaInput } from '../../src/types';
+import { CORPUS_FILES, loadCorpus } from './corpus';
 import {
   checkJsonCompiled,
   checkJsonReaderWriter,
@@ -14,21 +13,13 @@ import {
   type JsonPolicy,
 } from '../../src/json';
 
-const CORPUS_DIR = path.resolve(__dirname, '../../../../../shared/corpora/confluent-jsonschema-compat');
-const FILES = [
-  'diff-schema-examples.json',
-  'diff-schema-examples-2020-12.strict.json',
-  'diff-combined-schema-examples.json',
-  'diff-combined-schema-examples-2020-12.json',
-];
-
 interface Pair {
   readonly original: SchemaInput;
   readonly update: SchemaInput;
 }
 
-const corpus: Pair[] = FILES.flatMap((file) => {
-  const cases = JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, file), 'utf8')) as { original_schema: unknown; update_schema: unknown }[];
+const corpus: Pair[] = CORPUS_FILES.flatMap((file) => {
+  const cases = loadCorpus(file);
   return cases.map((c) => ({ original: { schema: c.original_schema }, update: { schema: c.update_schema } }));
 });
 

@@ -7,15 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffJsonSchemas, JSON_RULES } from '../../src/json';
+import { CORPUS_DIR, CORPUS_FILES } from './corpus';
 
-const CORPUS_DIR = path.resolve(__dirname, '../../../../../shared/corpora/confluent-jsonschema-compat');
-// The upstream 2020-12 file has a trailing comma; the .strict.json copy is the same data as strict JSON.
-const CORPUS_FILES = [
-  'diff-schema-examples.json',
-  'diff-schema-examples-2020-12.strict.json',
-  'diff-combined-schema-examples.json',
-  'diff-combined-schema-examples-2020-12.json',
-] as const;
 const VECTORS_FILE = path.join(__dirname, 'rule-vectors.json');
 
 /** Rules diffJsonSchemas can never report, with the reason. Every other rule needs a vector. */
