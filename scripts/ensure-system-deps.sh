@@ -8,6 +8,8 @@ declare -A REQUIRED=(
   # Apache Avro's own SchemaCompatibility, the reference of the Avro differential test.
   [libavro-java]=/usr/share/java/avro.jar
   [default-jdk-headless]=/usr/bin/javac
+  # The registry's shared-deployment tests run against a real PostgreSQL server.
+  [postgresql]=/usr/bin/pg_ctlcluster
 )
 
 missing=()

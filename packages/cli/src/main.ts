@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { compat, compatDiff } from './commands/compat';
 import { lock } from './commands/lock';
+import { push } from './registry/push';
+import { DEFAULT_DATA_DIR, serve } from './registry/serve';
 import { validate } from './commands/validate';
 import { REPORT_FORMATS, type ReportFormat } from './compat/reporters';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
@@ -36,8 +38,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     .option('--against <source>', 'history to check against: lock (compat/), git:<ref>, or registry:<url>', 'lock')
     .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
     .option('--output <file>', 'write the report to a file (e.g. a SARIF file to upload)')
-    .action((opts: { against: string; format: ReportFormat; output?: string }) => {
-      code = compat(io, { root: rootOf(), against: opts.against, format: opts.format, ...(opts.output ? { output: opts.output } : {}) });
+    .action(async (opts: { against: string; format: ReportFormat; output?: string }) => {
+      code = await compat(io, { root: rootOf(), against: opts.against, format: opts.format, ...(opts.output ? { output: opts.output } : {}) });
     });
 
   compatCommand
@@ -52,6 +54,37 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
       code = compatDiff(io, { oldFile, newFile, level: opts.level, policy: opts.policy, json: opts.json === true });
     });
 
+  const registry = program.command('registry').description('the schema registry: serve one, push contracts to one');
+  registry
+    .command('serve')
+    .description('run a Confluent-compatible schema registry (embedded database by default)')
+    .option('--port <port>', 'port (0: any free port)', '8081')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data <dir>', `embedded database directory (default ${DEFAULT_DATA_DIR})`)
+    .option('--database <url>', 'PostgreSQL URL for shared deployments (postgres://...)')
+    .option('--auth <file>', 'users, tokens and per-subject-prefix permissions (YAML)')
+    .action(async (opts: { port: string; host: string; data?: string; database?: string; auth?: string }) => {
+      const until = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      code = await serve(io, {
+        host: opts.host,
+        port: Number(opts.port),
+        until,
+        ...(opts.data ? { data: opts.data } : {}),
+        ...(opts.database ? { database: opts.database } : {}),
+        ...(opts.auth ? { auth: opts.auth } : {}),
+      });
+    });
+  registry
+    .command('push')
+    .description("register every contract (references first), set each contract's level, record registry ids in the lock; idempotent")
+    .requiredOption('--url <url>', 'the registry (credentials in the URL or CONTRACTS_REGISTRY_TOKEN)')
+    .action(async (opts: { url: string }) => {
+      code = await push(io, { root: rootOf(), url: opts.url });
+    });
+
   program
     .command('lock')
     .description('record every changed contract as a new revision in compat/ (refuses revisions that break their level)')
@@ -63,16 +96,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
   program
     .command('check')
     .description('the whole contract pipeline over this repository (every stage that exists): validate, compat against the lock')
-    .action(() => {
+    .action(async () => {
       const root = rootOf();
-      const stages: [string, () => ExitCode][] = [
+      const stages: [string, () => ExitCode | Promise<ExitCode>][] = [
         ['validate', () => validate(io, { root, paths: [], json: false }).code],
         ['compat --against lock', () => compat(io, { root, against: 'lock', format: 'text' })],
       ];
       const failed: string[] = [];
       for (const [name, stage] of stages) {
         io.stdout(`== ${name}\n`);
-        const stageCode = stage();
+        const stageCode = await stage();
         if (stageCode !== EXIT.ok) failed.push(name);
         if (stageCode === EXIT.usage) code = EXIT.usage;
       }

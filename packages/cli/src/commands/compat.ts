@@ -27,6 +27,7 @@ import { gitHistory, lockHistory, type HistorySource } from '../compat/history';
 import { LockError, readLocks, type ContractLock } from '../compat/lock-store';
 import { githubAnnotations, renderReport, type ReportFormat } from '../compat/reporters';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
+import { registryHistory } from '../registry/history';
 import { formatDiagnostics, summarize } from '../report';
 
 /** Read the locks, turning a corrupted one into a usage/environment error (exit 2). */
@@ -59,19 +60,21 @@ export interface CompatCommandOptions {
   readonly output?: string;
 }
 
-export function compat(io: CliIo, options: CompatCommandOptions): ExitCode {
+export async function compat(io: CliIo, options: CompatCommandOptions): Promise<ExitCode> {
   const locks = readLocksOrFail(options.root);
-  let history: HistorySource;
-  if (options.against === 'lock') history = lockHistory(locks);
-  else if (options.against.startsWith('git:') && options.against.length > 4) history = gitHistory(options.root, options.against.slice(4));
-  else if (options.against.startsWith('registry:'))
-    throw new UsageError(
-      '--against registry:<url> needs the schema registry integration, which is not available in this version; use --against lock or git:<ref>',
-    );
-  else throw new UsageError(`--against ${options.against}: expected lock, git:<ref> or registry:<url>`);
+  const isRegistry = options.against.startsWith('registry:') && options.against.length > 'registry:'.length;
+  const isGit = options.against.startsWith('git:') && options.against.length > 'git:'.length;
+  if (options.against !== 'lock' && !isGit && !isRegistry) throw new UsageError(`--against ${options.against}: expected lock, git:<ref> or registry:<url>`);
   const graph = loadValidProject(io, options.root, locks, 'compat');
   if (!graph) return EXIT.failed;
-  const report = runGate(graph, history);
+  let report;
+  if (isRegistry) {
+    const registry = await registryHistory(graph, options.against.slice('registry:'.length), io.env['CONTRACTS_REGISTRY_TOKEN']);
+    report = await registry.confirm(runGate(graph, registry.source));
+  } else {
+    const history: HistorySource = isGit ? gitHistory(options.root, options.against.slice('git:'.length)) : lockHistory(locks);
+    report = runGate(graph, history);
+  }
   const rendered = renderReport(report, options.format, options.root, io.color && !options.output);
   if (options.output) {
     const target = path.resolve(io.cwd, options.output);

@@ -61,7 +61,12 @@ export interface RegistryService {
   versionsForId(id: number, options?: { deleted?: boolean }): Promise<{ subject: string; version: number }[]>;
   schemaTypes(): SchemaType[];
   /** Without a version: against the versions the subject's level requires (all for transitive levels). */
-  testCompatibility(subject: string, version: VersionSelector | undefined, request: SchemaRequest, options?: { verbose?: boolean; normalize?: boolean }): Promise<{ is_compatible: boolean; messages?: string[] }>;
+  testCompatibility(
+    subject: string,
+    version: VersionSelector | undefined,
+    request: SchemaRequest,
+    options?: { verbose?: boolean; normalize?: boolean },
+  ): Promise<{ is_compatible: boolean; messages?: string[] }>;
   getConfig(subject?: string, options?: { defaultToGlobal?: boolean }): Promise<{ compatibilityLevel: Level }>;
   setConfig(subject: string | undefined, level: string): Promise<{ compatibility: Level }>;
   /** Returns the level that was set (subject) or resets the global level to the default (BACKWARD). */
