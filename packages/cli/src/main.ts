@@ -15,7 +15,7 @@ import { resolveRoot } from './project-root';
 export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
   const program = new Command('contracts')
-    .description("Dynamic Capital's contract toolkit: validate, check compatibility, generate SDKs, build policies.")
+    .description("Dynamic Capital's contract toolkit: validate contracts, gate compatibility, run the schema registry.")
     .option('--root <dir>', 'project root (default: nearest directory with schemas/contracts.yaml)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
