@@ -10,6 +10,9 @@ declare -A REQUIRED=(
   [default-jdk-headless]=/usr/bin/javac
   # The registry's shared-deployment tests run against a real PostgreSQL server.
   [postgresql]=/usr/bin/pg_ctlcluster
+  # librdkafka's mock cluster: the real Kafka-protocol broker of the runtime tests (built by scripts/build-kmock.sh).
+  [librdkafka-dev]=/usr/include/librdkafka/rdkafka_mock.h
+  [gcc]=/usr/bin/gcc
 )
 
 missing=()

@@ -1,1 +1,8 @@
-export {};
+export {
+  avroToTypeScript,
+  jsonSchemaToTypeScript,
+  contractTypeName,
+  contractTypes,
+  type AvroToTypeScriptOptions,
+  type JsonSchemaToTypeScriptOptions,
+} from './types';

@@ -1,1 +1,7 @@
-export {};
+/** @dynamic-capital/contracts-runtime: what generated SDKs import. */
+export * from './errors';
+export * from './serde';
+export * from './envelope';
+export * from './transport/types';
+export * from './transport/errors';
+export * from './transport/kafkajs';

@@ -1,0 +1,22 @@
+export {
+  buildEnvelope,
+  checkEnvelope,
+  ENVELOPE_HEADERS,
+  ENVELOPE_PATTERNS,
+  formatSchemaRef,
+  NONCE_BYTES,
+  parseEnvelope,
+  parseSchemaRef,
+  REQUIRED_ENVELOPE_HEADERS,
+  type BuildEnvelopeInput,
+  type CheckEnvelopeOptions,
+  type Envelope,
+  type EnvelopeCheck,
+  type EnvelopeDeps,
+  type EnvelopeHeader,
+  type EnvelopeRejection,
+  type HeaderValue,
+  type RecordHeaders,
+  type SchemaRef,
+} from './envelope';
+export { NonceStore, type NonceStoreOptions } from './nonce-store';

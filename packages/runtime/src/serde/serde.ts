@@ -1,0 +1,154 @@
+/**
+ * `Serde<T>`: one contract's value codec in the Confluent wire format.
+ *
+ * encode(value): validate (compiled once; every failing path) -> serialize -> frame.
+ * decode(buf):   frame -> writer schema by id (cached; fetched once on a miss) -> value -> validate.
+ *
+ * Avro values written with another registered version of the contract are resolved into the
+ * reader's (this serde's) schema by Avro schema resolution; a writer schema the reader cannot
+ * resolve is UNKNOWN_SCHEMA_ID ("not a version of this contract"). JSON values are validated
+ * against the reader's schema whatever version wrote them.
+ */
+import type * as avro from 'avsc';
+import { LRUCache } from 'lru-cache';
+import { InvalidFrameError, UnknownSchemaIdError, ValidationError, type ValidationIssue } from '../errors';
+import { decodeFrame, encodeFrame } from './frame';
+import type { SchemaResolver } from './resolver';
+import { avroIssues, buildAvroType, compileJsonValidator, type ContractSchema, type JsonValidator, type SchemaFormat } from './schema';
+
+export interface SerdeOptions {
+  /** Registry subject, e.g. execution.event.fill.v1-value. */
+  readonly subject: string;
+  /** The reader/writer schema of this process (the contract's current file) with its references. */
+  readonly schema: ContractSchema;
+  readonly resolver: SchemaResolver;
+  /** Validate decoded values too (default true). */
+  readonly validateOnDecode?: boolean;
+  /** Bound of the per-serde cache of other writer versions (default 64). */
+  readonly maxWriterVersions?: number;
+}
+
+interface Codec {
+  issues(value: unknown): ValidationIssue[];
+  serialize(value: unknown): Buffer;
+  /** Deserialize a payload written with this serde's own schema. */
+  deserialize(payload: Buffer): unknown;
+  /** A deserializer for payloads written with another schema (throws when it is not a version of the contract). */
+  readerFor(writer: ContractSchema, id: number): (payload: Buffer) => unknown;
+}
+
+function corrupt(error: unknown): InvalidFrameError {
+  return new InvalidFrameError('CORRUPT_PAYLOAD', `payload does not decode: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function avroCodec(schema: ContractSchema): Codec {
+  const type = buildAvroType(schema.schema, schema.references);
+  const strict = { noUndeclaredFields: true };
+  const read = (payload: Buffer, resolver?: avro.Resolver): unknown => {
+    try {
+      return type.fromBuffer(payload, resolver);
+    } catch (error) {
+      throw corrupt(error);
+    }
+  };
+  return {
+    issues: (value) => (type.isValid(value, strict) ? [] : avroIssues(type, value)),
+    serialize: (value) => type.toBuffer(value),
+    deserialize: (payload) => read(payload),
+    readerFor: (writer, id) => {
+      if (writer.format !== 'AVRO') throw new UnknownSchemaIdError(id, `schema id ${id} is ${writer.format}, this contract is AVRO`);
+      let resolver: avro.Resolver;
+      try {
+        resolver = type.createResolver(buildAvroType(writer.schema, writer.references));
+      } catch (error) {
+        throw new UnknownSchemaIdError(id, `schema id ${id} is not a version of this contract: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+      return (payload) => read(payload, resolver);
+    },
+  };
+}
+
+function jsonCodec(schema: ContractSchema): Codec {
+  const validate: JsonValidator = compileJsonValidator(schema.schema, schema.references);
+  const parse = (payload: Buffer): unknown => {
+    try {
+      return JSON.parse(payload.toString('utf8')) as unknown;
+    } catch (error) {
+      throw corrupt(error);
+    }
+  };
+  return {
+    issues: validate,
+    serialize: (value) => Buffer.from(JSON.stringify(value), 'utf8'),
+    deserialize: parse,
+    readerFor: (writer, id) => {
+      if (writer.format !== 'JSON') throw new UnknownSchemaIdError(id, `schema id ${id} is ${writer.format}, this contract is JSON`);
+      return parse;
+    },
+  };
+}
+
+export class Serde<T> {
+  readonly format: SchemaFormat;
+  private readonly codec: Codec;
+  private readonly validateOnDecode: boolean;
+  private readonly writers: LRUCache<number, (payload: Buffer) => unknown>;
+
+  private constructor(
+    readonly subject: string,
+    /** Registry id of this serde's schema: what encode writes. */
+    readonly schemaId: number,
+    private readonly options: SerdeOptions,
+  ) {
+    this.format = options.schema.format;
+    this.codec = options.schema.format === 'AVRO' ? avroCodec(options.schema) : jsonCodec(options.schema);
+    this.validateOnDecode = options.validateOnDecode ?? true;
+    this.writers = new LRUCache({ max: options.maxWriterVersions ?? 64 });
+  }
+
+  /** Compiles the schema and resolves its id (the only registry round trip of a warm producer). */
+  static async create<T>(options: SerdeOptions): Promise<Serde<T>> {
+    const id = await options.resolver.idFor(options.subject, options.schema);
+    return new Serde<T>(options.subject, id, options);
+  }
+
+  /** Every failing path of `value`; empty when it is valid. */
+  validate(value: unknown): readonly ValidationIssue[] {
+    return this.codec.issues(value);
+  }
+
+  /** Validated, serialized and framed with this serde's schema id. Throws ValidationError. */
+  encode(value: T): Buffer {
+    const issues = this.codec.issues(value);
+    if (issues.length > 0) throw new ValidationError(this.subject, issues);
+    return encodeFrame(this.schemaId, this.codec.serialize(value));
+  }
+
+  /**
+   * Value of a framed record. Rejects with InvalidFrameError, UnknownSchemaIdError or
+   * ValidationError (each carrying its DLQ reason); other rejections (registry unreachable) are
+   * transient.
+   */
+  async decode(buf: Buffer): Promise<T> {
+    const frame = decodeFrame(buf);
+    if (frame.kind === 'guid') throw new UnknownSchemaIdError(frame.guid, `schema GUID ${frame.guid}: this runtime resolves schemas by id only`);
+    let value: unknown;
+    if (frame.id === this.schemaId) value = this.codec.deserialize(frame.payload);
+    else {
+      let read = this.writers.get(frame.id);
+      if (!read) {
+        const writer = await this.options.resolver.schemaFor(frame.id);
+        read = this.codec.readerFor(writer, frame.id);
+        this.writers.set(frame.id, read);
+      }
+      value = read(frame.payload);
+    }
+    if (this.validateOnDecode) {
+      const issues = this.codec.issues(value);
+      if (issues.length > 0) throw new ValidationError(this.subject, issues);
+    }
+    return value as T;
+  }
+}

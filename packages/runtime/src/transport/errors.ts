@@ -1,0 +1,26 @@
+/** Errors of the Kafka transport that callers are expected to branch on. */
+
+export class TransportError extends Error {
+  override readonly name: string = 'TransportError';
+}
+
+/**
+ * The idempotent producer could not be initialised because the cluster's metadata names a
+ * controller broker that does not exist. This is what librdkafka's mock cluster does (controller
+ * id 0 while brokers are numbered 1..N): idempotence, transactions and admin calls that go to the
+ * controller cannot work there. Use `idempotent: false` against the mock; real Kafka is unaffected.
+ */
+export class IdempotentProducerUnsupportedError extends TransportError {
+  override readonly name = 'IdempotentProducerUnsupportedError';
+  constructor(
+    readonly brokers: string[],
+    cause: unknown,
+  ) {
+    super(
+      `the idempotent producer cannot connect to ${brokers.join(',')}: the cluster's metadata names a controller broker it does not list ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}). librdkafka's mock cluster always reports controller id 0, so ` +
+        `InitProducerId cannot be sent; use { idempotent: false } against the mock broker. On real Kafka this means broken metadata.`,
+      { cause },
+    );
+  }
+}
