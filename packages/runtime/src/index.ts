@@ -5,3 +5,7 @@ export * from './envelope';
 export * from './transport/types';
 export * from './transport/errors';
 export * from './transport/kafkajs';
+export * from './producer';
+export * from './consumer';
+export * from './halt';
+export * from './dedupe';

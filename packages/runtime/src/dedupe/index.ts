@@ -1,0 +1,1 @@
+export { memoryDedupeStore, redisDedupeStore, type DedupeStore, type MemoryDedupeOptions } from './dedupe';
