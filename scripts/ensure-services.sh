@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
-# Starts the local services the tests talk to (PostgreSQL on 127.0.0.1:5432) when they are not up,
+# Starts the local services the tests talk to (PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6379) when they are not up,
 # and says clearly what to do when it cannot. Run by `npm test` (pretest) and by .ci/run.
 set -uo pipefail
+
+if ! (command -v redis-cli >/dev/null 2>&1 && [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ]); then
+  echo "ensure-services: Redis is not answering on 127.0.0.1:6379; starting it"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null 2>&1 || true
+  for _ in $(seq 1 20); do
+    [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ] && break
+    sleep 0.25
+  done
+  if [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" != "PONG" ]; then
+    echo "ensure-services: Redis is still not reachable on 127.0.0.1:6379; install it (apt-get install -y redis-server) and start it." >&2
+    exit 2
+  fi
+fi
 
 if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
   exit 0

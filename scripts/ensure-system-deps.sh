@@ -13,6 +13,9 @@ declare -A REQUIRED=(
   # librdkafka's mock cluster: the real Kafka-protocol broker of the runtime tests (built by scripts/build-kmock.sh).
   [librdkafka-dev]=/usr/include/librdkafka/rdkafka_mock.h
   [gcc]=/usr/bin/gcc
+  # Redis: the shared dedupe store of the runtime tests.
+  [redis-server]=/usr/bin/redis-server
+  [redis-tools]=/usr/bin/redis-cli
 )
 
 missing=()
