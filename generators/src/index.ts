@@ -6,3 +6,4 @@ export {
   type AvroToTypeScriptOptions,
   type JsonSchemaToTypeScriptOptions,
 } from './types';
+export { generateSdkPackages, sdkPackageDir, sdkPackageName, SDK_VERSION, RUNTIME_PACKAGE, RUNTIME_VERSION, type GeneratedFile } from './sdk';

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { compat, compatDiff } from './commands/compat';
+import { generate } from './commands/generate';
 import { lock } from './commands/lock';
 import { push } from './registry/push';
 import { DEFAULT_DATA_DIR, serve } from './registry/serve';
@@ -94,13 +95,22 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     });
 
   program
+    .command('generate')
+    .description('write the generated SDK packages (packages/sdk-<domain>/) from the contracts; removes stale generated files')
+    .option('--check', 'write nothing; exit 1 listing every file that would change (missing, different, stale)')
+    .action(async (opts: { check?: boolean }) => {
+      code = await generate(io, { root: rootOf(), check: opts.check === true });
+    });
+
+  program
     .command('check')
-    .description('the whole contract pipeline over this repository (every stage that exists): validate, compat against the lock')
+    .description('the whole contract pipeline over this repository (every stage that exists): validate, compat against the lock, generate --check')
     .action(async () => {
       const root = rootOf();
       const stages: [string, () => ExitCode | Promise<ExitCode>][] = [
         ['validate', () => validate(io, { root, paths: [], json: false }).code],
         ['compat --against lock', () => compat(io, { root, against: 'lock', format: 'text' })],
+        ['generate --check', () => generate(io, { root, check: true })],
       ];
       const failed: string[] = [];
       for (const [name, stage] of stages) {

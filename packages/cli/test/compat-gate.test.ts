@@ -1,3 +1,5 @@
+// `contracts check` runs generate --check, whose generators load json-schema-to-typescript (prettier's CommonJS entry, which Jest rejects; see generators/src/types/json-schema.ts).
+jest.mock('prettier', () => ({}));
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -175,11 +177,12 @@ describe('contracts lock', () => {
 });
 
 describe('contracts check', () => {
-  it('runs validate and compat on this repository', async () => {
+  it('runs validate, compat and generate --check on this repository', async () => {
     const { code, stdout } = await runCli(['check']);
     expect(stdout).toContain('== validate');
     expect(stdout).toContain('== compat --against lock');
-    expect(stdout).toContain('check: all 2 stages passed');
+    expect(stdout).toContain('== generate --check');
+    expect(stdout).toContain('check: all 3 stages passed');
     expect(code).toBe(0);
     expect(REPO_ROOT).toBeTruthy();
   });
