@@ -2,7 +2,7 @@
  * The envelope of platform.state.envelope.v1: one Kafka header per property, UTF-8 strings.
  * Header names and patterns are those of schemas/platform/state.envelope.v1.schema.json.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import { EnvelopeError, type DlqReason } from '../errors';
 
 export const ENVELOPE_HEADERS = [
@@ -91,12 +91,35 @@ export interface EnvelopeDeps {
   /** Epoch milliseconds (default Date.now). */
   readonly clock?: () => number;
   readonly randomUUID?: () => string;
-  /** n random bytes (default crypto.randomBytes). */
+  /** n random bytes (default: a pooled crypto.randomFillSync buffer). */
   readonly randomBytes?: (n: number) => Buffer;
 }
 
 /** Bytes of randomness of a nonce: 128 bits, 22 base64url characters. */
 export const NONCE_BYTES = 16;
+
+/**
+ * CSPRNG bytes drawn 4 KiB at a time (one randomFillSync per 256 nonces instead of one
+ * randomBytes call each). Every byte is handed out once: a nonce is encoded to its string
+ * immediately and the pool is refilled only after all of it was used.
+ */
+const POOL_SIZE = 4096;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+function pooledNonce(): string {
+  if (poolOffset + NONCE_BYTES > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const start = poolOffset;
+  poolOffset += NONCE_BYTES;
+  return pool.toString('base64url', start, poolOffset);
+}
+
+/** The last producer and schema_ref that passed their checks (strings: immutable, so a match is valid too). */
+let lastProducer: string | undefined;
+let lastSchemaRef: string | undefined;
 
 /** The envelope headers of a new message; throws EnvelopeError naming the first bad input. */
 export function buildEnvelope(input: BuildEnvelopeInput, deps: EnvelopeDeps = {}): Record<string, string> {
@@ -105,15 +128,19 @@ export function buildEnvelope(input: BuildEnvelopeInput, deps: EnvelopeDeps = {}
     throw new EnvelopeError('issued_at_ms', 'MALFORMED', `clock returned ${issuedAt}, expected epoch milliseconds`);
   if (!Number.isSafeInteger(input.ttlMs) || input.ttlMs <= 0)
     throw new EnvelopeError('ttl_ms', 'MALFORMED', `ttlMs must be a positive integer, got ${input.ttlMs}`);
+  // crypto.randomUUID output and a pooled nonce match their patterns by construction; injected
+  // or caller-provided values are checked
+  const messageId = input.messageId ?? (deps.randomUUID ? deps.randomUUID() : undefined);
+  const schemaRef = typeof input.schemaRef === 'string' ? input.schemaRef : formatSchemaRef(input.schemaRef);
   const headers: Record<string, string> = {
-    message_id: check('message_id', input.messageId ?? (deps.randomUUID ?? randomUUID)()),
+    message_id: messageId === undefined ? randomUUID() : check('message_id', messageId),
     idempotency_key: check('idempotency_key', input.idempotencyKey),
     traceparent: check('traceparent', input.traceparent),
     issued_at_ms: check('issued_at_ms', String(issuedAt)),
     ttl_ms: check('ttl_ms', String(input.ttlMs)),
-    nonce: check('nonce', (deps.randomBytes ?? randomBytes)(NONCE_BYTES).toString('base64url')),
-    producer: check('producer', input.producer),
-    schema_ref: check('schema_ref', typeof input.schemaRef === 'string' ? input.schemaRef : formatSchemaRef(input.schemaRef)),
+    nonce: deps.randomBytes ? check('nonce', deps.randomBytes(NONCE_BYTES).toString('base64url')) : pooledNonce(),
+    producer: input.producer === lastProducer ? input.producer : (lastProducer = check('producer', input.producer)),
+    schema_ref: schemaRef === lastSchemaRef ? schemaRef : (lastSchemaRef = check('schema_ref', schemaRef)),
   };
   if (input.policyHash !== undefined) headers['policy_hash'] = check('policy_hash', input.policyHash);
   if (input.signature !== undefined) headers['signature'] = check('signature', input.signature);
@@ -144,13 +171,32 @@ function headerText(headers: RecordHeaders, name: EnvelopeHeader): string | unde
   return text;
 }
 
+/**
+ * Fast path of one header given once as a Buffer or string: every pattern admits ASCII only, so
+ * a Buffer whose latin1 reading matches is ASCII, hence valid UTF-8 with the same text. Anything
+ * else (repeated, non-ASCII, not matching, too long) returns undefined and takes the full path,
+ * which reports the precise problem.
+ */
+function quickHeader(headers: RecordHeaders, name: EnvelopeHeader): string | undefined {
+  const raw = headers[name];
+  const text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('latin1') : undefined;
+  if (text === undefined || !ENVELOPE_PATTERNS[name].test(text)) return undefined;
+  const max = MAX_LENGTH[name];
+  return max !== undefined && text.length > max ? undefined : text;
+}
+
 function required(headers: RecordHeaders, name: EnvelopeHeader): string {
+  const quick = quickHeader(headers, name);
+  if (quick !== undefined) return quick;
   const text = headerText(headers, name);
   if (text === undefined) throw new EnvelopeError(name, 'MISSING', `envelope header ${name} is missing`);
   return check(name, text);
 }
 
 function optional(headers: RecordHeaders, name: EnvelopeHeader): string | undefined {
+  if (headers[name] === undefined) return undefined;
+  const quick = quickHeader(headers, name);
+  if (quick !== undefined) return quick;
   const text = headerText(headers, name);
   return text === undefined ? undefined : check(name, text);
 }

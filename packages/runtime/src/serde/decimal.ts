@@ -16,8 +16,77 @@ export interface DecimalSpec {
   readonly scale: number;
 }
 
-/** The unscaled integer of `text` at `scale`, or undefined when it is not an exact decimal that fits. */
-export function parseDecimal(text: string, spec: DecimalSpec): bigint | undefined {
+/** Powers of ten that are exact doubles (10^22 is the last one). */
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const TWO_32 = 0x1_0000_0000;
+/** LIMIT[k]: 2^(8k-1), the exclusive bound of a k-byte two's complement (k <= 7 covers every safe integer). */
+const LIMIT: readonly number[] = Array.from({ length: 8 }, (_, k) => (k === 0 ? 0 : 2 ** (8 * k - 1)));
+
+/** Result of the fast scan that the BigInt path must decide (the unscaled value may exceed 2^53 - 1). */
+const SLOW = Symbol('slow');
+
+/**
+ * One pass over `text` with Number arithmetic: the unscaled value when it is a safe integer
+ * (|v| <= 2^53 - 1), undefined when `text` is not an exact decimal that fits `spec` (same answer as
+ * the regex/BigInt path), SLOW when the value is valid-looking but too large for a double to hold
+ * exactly. Every step is exact: accumulated values only grow, so once one exceeds 2^53 - 1 the
+ * rounded result is >= 2^53 too and `Number.isSafeInteger` sends it to the BigInt path.
+ */
+function scanDecimal(text: string, precision: number, scale: number): number | undefined | typeof SLOW {
+  const length = text.length;
+  let i = 0;
+  let negative = false;
+  if (length > 0 && text.charCodeAt(0) === 45 /* - */) {
+    negative = true;
+    i = 1;
+  }
+  let n = 0;
+  let intDigits = 0; // integer-part digits after leading zeros
+  const intStart = i;
+  for (; i < length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    if (intDigits > 0 || d !== 0) {
+      intDigits++;
+      n = n * 10 + d;
+    }
+  }
+  if (i === intStart) return undefined; // no integer digits
+  let fracSignificant = 0; // fraction digits up to the last non-zero one
+  let fracLeadingZeros = 0; // zeros before the first non-zero fraction digit
+  if (i < length) {
+    if (text.charCodeAt(i) !== 46 /* . */) return undefined;
+    i++;
+    const fracStart = i;
+    let pendingZeros = 0;
+    for (; i < length; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return undefined;
+      if (d === 0) pendingZeros++;
+      else {
+        if (fracSignificant === 0) fracLeadingZeros = pendingZeros;
+        fracSignificant += pendingZeros + 1;
+        if (fracSignificant > scale) return undefined; // would round
+        n = n * (POW10[pendingZeros + 1] as number) + d;
+        pendingZeros = 0;
+      }
+    }
+    if (i === fracStart) return undefined; // "1."
+  }
+  // digits of the unscaled value (int digits + fraction padded to scale, leading zeros dropped)
+  const digits = intDigits > 0 ? intDigits + scale : fracSignificant > 0 ? scale - fracLeadingZeros : 0;
+  if (digits > precision) return undefined;
+  if (!Number.isSafeInteger(n)) return SLOW;
+  const shift = scale - fracSignificant;
+  if (shift > 0) {
+    if (shift >= POW10.length) return n === 0 ? 0 : SLOW;
+    n *= POW10[shift] as number;
+    if (!Number.isSafeInteger(n)) return SLOW;
+  }
+  return negative && n !== 0 ? -n : n;
+}
+
+function parseDecimalBig(text: string, spec: DecimalSpec): bigint | undefined {
   const m = DECIMAL.exec(text);
   if (!m) return undefined;
   const [, sign = '', int = '', frac = ''] = m;
@@ -29,36 +98,108 @@ export function parseDecimal(text: string, spec: DecimalSpec): bigint | undefine
   return sign === '-' ? -unscaled : unscaled;
 }
 
-export function formatDecimal(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  const int = digits.slice(0, digits.length - scale);
-  const body = scale === 0 ? int : `${int}.${digits.slice(digits.length - scale)}`;
+/** The unscaled integer of `text` at `scale`, or undefined when it is not an exact decimal that fits. */
+export function parseDecimal(text: string, spec: DecimalSpec): bigint | undefined {
+  const fast = scanDecimal(text, spec.precision, spec.scale);
+  if (fast === SLOW) return parseDecimalBig(text, spec);
+  return fast === undefined ? undefined : BigInt(fast);
+}
+
+/** Whether `text` is an exact decimal that fits `spec` (no BigInt, no allocation on the fast path). */
+export function isDecimal(text: string, spec: DecimalSpec): boolean {
+  const fast = scanDecimal(text, spec.precision, spec.scale);
+  return fast === SLOW ? parseDecimalBig(text, spec) !== undefined : fast !== undefined;
+}
+
+function formatDigits(negative: boolean, abs: string, scale: number): string {
+  if (scale === 0) return negative ? `-${abs}` : abs;
+  const digits = abs.length > scale ? abs : abs.padStart(scale + 1, '0');
+  const cut = digits.length - scale;
+  const body = `${digits.slice(0, cut)}.${digits.slice(cut)}`;
   return negative ? `-${body}` : body;
 }
 
+export function formatDecimal(unscaled: bigint | number, scale: number): string {
+  const negative = unscaled < 0;
+  return formatDigits(negative, (negative ? -unscaled : unscaled).toString(), scale);
+}
+
+/** Minimal byte length of `n`'s two's complement (a safe integer). */
+function safeByteLength(n: number): number {
+  let k = 1;
+  while (n < -(LIMIT[k] as number) || n >= (LIMIT[k] as number)) k++;
+  return k;
+}
+
+/** Big-endian two's complement of a safe integer `n` into out[offset, offset + length) (length >= its minimal length). */
+function writeSafe(out: Buffer, offset: number, n: number, length: number): void {
+  // hi: n / 2^32 floored (carries the sign, |hi| <= 2^21), lo: the low 32 bits as an unsigned value
+  const hi = Math.floor(n / TWO_32);
+  const lo = n - hi * TWO_32;
+  for (let k = 0, i = offset + length - 1; i >= offset; k++, i--) {
+    out[i] = k < 4 ? (lo >>> (8 * k)) & 0xff : k < 8 ? (hi >> (8 * (k - 4))) & 0xff : (hi >> 31) & 0xff;
+  }
+}
+
 /** Minimal big-endian two's complement of `n`; `size` sign-extends to that many bytes (undefined if it does not fit). */
-export function toTwosComplement(n: bigint, size?: number): Buffer | undefined {
-  let length = 1;
-  while (n < -(1n << BigInt(8 * length - 1)) || n >= 1n << BigInt(8 * length - 1)) length++;
+export function toTwosComplement(n: bigint | number, size?: number): Buffer | undefined {
+  if (typeof n === 'number') {
+    if (!Number.isSafeInteger(n)) throw new RangeError(`toTwosComplement: ${n} is not a safe integer (pass a bigint)`);
+    const minimal = safeByteLength(n);
+    if (size !== undefined && minimal > size) return undefined;
+    const length = size ?? minimal;
+    const out = Buffer.allocUnsafe(length);
+    writeSafe(out, 0, n, length);
+    return out;
+  }
+  if (n >= -9_007_199_254_740_991n && n <= 9_007_199_254_740_991n) return toTwosComplement(Number(n), size);
+  // bit length of n (n >= 0) or of ~n (n < 0): the value needs that many bits plus a sign bit
+  const magnitude = n < 0n ? ~n : n;
+  const hex = magnitude.toString(16);
+  const bits = (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0] as string, 16)));
+  let length = Math.floor(bits / 8) + 1;
   if (size !== undefined) {
     if (length > size) return undefined;
     length = size;
   }
-  let v = BigInt.asUintN(8 * length, n);
-  const out = Buffer.alloc(length);
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
+  return Buffer.from(
+    BigInt.asUintN(8 * length, n)
+      .toString(16)
+      .padStart(2 * length, '0'),
+    'hex',
+  );
+}
+
+/** The value of the big-endian two's complement buf[start, start + length) as a Number when it is a safe integer, else undefined. */
+function readSafe(buf: Buffer, start: number, length: number): number | undefined {
+  if (length === 0) return 0;
+  if (length <= 6) return buf.readIntBE(start, length);
+  // leading sign-extension bytes (0x00 before a clear sign bit, 0xff before a set one) add nothing
+  const end = start + length;
+  while (end - start > 6 && ((buf[start] === 0 && (buf[start + 1] as number) < 0x80) || (buf[start] === 0xff && (buf[start + 1] as number) >= 0x80))) start++;
+  length = end - start;
+  if (length <= 6) return buf.readIntBE(start, length);
+  if (length > 7) return undefined;
+  // hi * 2^32 + lo is exact whenever the result is a safe integer (and is >= 2^53 in magnitude otherwise)
+  const v = buf.readIntBE(start, 3) * TWO_32 + buf.readUInt32BE(start + 3);
+  return Number.isSafeInteger(v) ? v : undefined;
+}
+
+function readBig(buf: Buffer, start: number, length: number): bigint {
+  return BigInt.asIntN(8 * length, BigInt(`0x${buf.toString('hex', start, start + length)}`));
 }
 
 export function fromTwosComplement(buf: Buffer): bigint {
-  if (buf.length === 0) return 0n;
-  let v = 0n;
-  for (const byte of buf) v = (v << 8n) | BigInt(byte);
-  return BigInt.asIntN(8 * buf.length, v);
+  const fast = readSafe(buf, 0, buf.length);
+  return fast === undefined ? readBig(buf, 0, buf.length) : BigInt(fast);
+}
+
+/** The parts of avsc's Tap the decimal type reads and writes through. */
+interface Tap {
+  buf: Buffer;
+  pos: number;
+  readLong(): number;
+  writeLong(n: number): void;
 }
 
 interface DecimalSchema {
@@ -93,13 +234,56 @@ export class DecimalType extends avro.types.LogicalType {
 
   protected override _fromValue(val: unknown): string {
     if (!Buffer.isBuffer(val)) throw new Error('decimal: expected bytes');
-    return formatDecimal(fromTwosComplement(val), this.scale);
+    const fast = readSafe(val, 0, val.length);
+    return formatDecimal(fast === undefined ? readBig(val, 0, val.length) : fast, this.scale);
+  }
+
+  /** avsc's read of the underlying bytes/fixed, without copying them out of the input first. */
+  _read(tap: Tap): string {
+    const length = this.fixedSize ?? tap.readLong();
+    if (length < 0) throw new Error(`decimal: invalid byte length ${length}`);
+    const start = tap.pos;
+    tap.pos += length;
+    if (tap.pos > tap.buf.length) throw new Error('decimal: truncated bytes');
+    const fast = readSafe(tap.buf, start, length);
+    return formatDecimal(fast === undefined ? readBig(tap.buf, start, length) : fast, this.scale);
+  }
+
+  /**
+   * avsc's write of the underlying bytes/fixed: a safe unscaled value goes straight into the
+   * output (avsc grows the buffer and writes again when `pos` ends past its end, as for its own
+   * fixed writes); anything else takes the generic path (which throws on an invalid value).
+   */
+  _write(tap: Tap, any: unknown): void {
+    const fast = typeof any === 'string' ? scanDecimal(any, this.precision, this.scale) : undefined;
+    if (fast === undefined || fast === SLOW) {
+      (this.underlyingType as unknown as { _write(tap: Tap, val: unknown): void })._write(tap, this._toValue(any));
+      return;
+    }
+    const length = this.fixedSize ?? safeByteLength(fast);
+    if (this.fixedSize === undefined) tap.writeLong(length);
+    const start = tap.pos;
+    tap.pos += length;
+    if (tap.pos <= tap.buf.length) writeSafe(tap.buf, start, fast, length);
   }
 
   protected override _toValue(any: unknown): Buffer | undefined {
     if (typeof any !== 'string') return undefined;
-    const unscaled = parseDecimal(any, this);
+    const fast = scanDecimal(any, this.precision, this.scale);
+    if (fast === undefined) return undefined;
+    if (fast !== SLOW) return toTwosComplement(fast, this.fixedSize);
+    const unscaled = parseDecimalBig(any, this);
     return unscaled === undefined ? undefined : toTwosComplement(unscaled, this.fixedSize);
+  }
+
+  /**
+   * Validation without building the bytes: a string that parses is always writable (the
+   * constructor checked that `precision` digits fit a `fixed` of this size).
+   */
+  _check(any: unknown, _flags: unknown, hook?: (any: unknown, type: avro.Type) => void): boolean {
+    if (typeof any === 'string' && isDecimal(any, this)) return true;
+    if (hook) hook(any, this);
+    return false;
   }
 
   protected override _resolve(type: avro.Type): ((value: unknown) => unknown) | undefined {

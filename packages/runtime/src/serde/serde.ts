@@ -4,6 +4,14 @@
  * encode(value): validate (compiled once; every failing path) -> serialize -> frame.
  * decode(buf):   frame -> writer schema by id (cached; fetched once on a miss) -> value -> validate.
  *
+ * Decode skips re-validating exactly one case: an Avro payload whose frame names this serde's own
+ * registered schema id, deserialized with this serde's own type (no resolution). Those bytes were
+ * produced by encode of this exact schema, which validated the value before anything was sent,
+ * and decoding with the same type already enforces the shape (field types, enum symbols, union
+ * branches, no truncated or trailing bytes; a violation is CORRUPT_PAYLOAD). Values written with
+ * any other schema id (resolved from another version), and every JSON payload (JSON.parse
+ * enforces no schema), are still validated whenever validateOnDecode is on.
+ *
  * Avro values written with another registered version of the contract are resolved into the
  * reader's (this serde's) schema by Avro schema resolution; a writer schema the reader cannot
  * resolve is UNKNOWN_SCHEMA_ID ("not a version of this contract"). JSON values are validated
@@ -22,13 +30,18 @@ export interface SerdeOptions {
   /** The reader/writer schema of this process (the contract's current file) with its references. */
   readonly schema: ContractSchema;
   readonly resolver: SchemaResolver;
-  /** Validate decoded values too (default true). */
+  /**
+   * Validate decoded values too (default true). Avro values framed with this serde's own schema id
+   * are not re-validated (see the module comment); other writer ids and JSON always are.
+   */
   readonly validateOnDecode?: boolean;
   /** Bound of the per-serde cache of other writer versions (default 64). */
   readonly maxWriterVersions?: number;
 }
 
 interface Codec {
+  /** deserialize() with this serde's own schema yields only values of its type (Avro: yes; JSON: no). */
+  readonly ownDecodeIsTyped: boolean;
   issues(value: unknown): ValidationIssue[];
   serialize(value: unknown): Buffer;
   /** Deserialize a payload written with this serde's own schema. */
@@ -52,6 +65,7 @@ function avroCodec(schema: ContractSchema): Codec {
     }
   };
   return {
+    ownDecodeIsTyped: true,
     issues: (value) => (type.isValid(value, strict) ? [] : avroIssues(type, value)),
     serialize: (value) => type.toBuffer(value),
     deserialize: (payload) => read(payload),
@@ -80,6 +94,7 @@ function jsonCodec(schema: ContractSchema): Codec {
     }
   };
   return {
+    ownDecodeIsTyped: false,
     issues: validate,
     serialize: (value) => Buffer.from(JSON.stringify(value), 'utf8'),
     deserialize: parse,
@@ -135,8 +150,12 @@ export class Serde<T> {
     const frame = decodeFrame(buf);
     if (frame.kind === 'guid') throw new UnknownSchemaIdError(frame.guid, `schema GUID ${frame.guid}: this runtime resolves schemas by id only`);
     let value: unknown;
-    if (frame.id === this.schemaId) value = this.codec.deserialize(frame.payload);
-    else {
+    let trusted = false;
+    if (frame.id === this.schemaId) {
+      value = this.codec.deserialize(frame.payload);
+      // written by a validating encode of this exact schema and read back with the same type
+      trusted = this.codec.ownDecodeIsTyped;
+    } else {
       let read = this.writers.get(frame.id);
       if (!read) {
         const writer = await this.options.resolver.schemaFor(frame.id);
@@ -145,7 +164,7 @@ export class Serde<T> {
       }
       value = read(frame.payload);
     }
-    if (this.validateOnDecode) {
+    if (this.validateOnDecode && !trusted) {
       const issues = this.codec.issues(value);
       if (issues.length > 0) throw new ValidationError(this.subject, issues);
     }

@@ -59,6 +59,32 @@ describe('envelope headers (platform.state.envelope.v1)', () => {
     }
   });
 
+  it('draws nonces from a pooled CSPRNG buffer: distinct, well-formed, across pool refills', () => {
+    const nonces = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const nonce = build()['nonce'] ?? '';
+      expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      nonces.add(nonce);
+    }
+    expect(nonces.size).toBe(1000);
+    // a producer / schema_ref that passed before does not let a different, bad one through
+    expect(envelopeError(() => build({ producer: PRODUCER + '/../x y' })).header).toBe('producer');
+    expect(envelopeError(() => build({ schemaRef: 'not a ref' })).header).toBe('schema_ref');
+    expect(build()['producer']).toBe(PRODUCER);
+  });
+
+  it('parses single Buffer headers on the fast path and still names non-UTF-8 and malformed ones', () => {
+    const headers = build();
+    const asBuffers: Record<string, Buffer> = {};
+    for (const k in headers) asBuffers[k] = Buffer.from(headers[k] as string, 'utf8');
+    expect(parseEnvelope(asBuffers).producer).toBe(PRODUCER);
+    const latin1 = envelopeError(() => parseEnvelope({ ...asBuffers, idempotency_key: Buffer.from([0x66, 0xe9]) }));
+    expect([latin1.header, latin1.problem]).toEqual(['idempotency_key', 'MALFORMED']);
+    expect(latin1.message).toMatch(/UTF-8/);
+    const accented = envelopeError(() => parseEnvelope({ ...asBuffers, idempotency_key: Buffer.from('fé', 'utf8') }));
+    expect(accented.message).toMatch(/does not match/);
+  });
+
   it('builds every required header with a fresh UUID and 128-bit base64url nonce, issued at the injected clock', () => {
     const a = build();
     const b = build();

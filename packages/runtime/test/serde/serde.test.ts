@@ -75,6 +75,31 @@ describe('Avro serde: execution.event.fill.v1 (decimals, timestamps, shared refe
     expect(resolver.schemaForCalls).toBe(1); // cached per id
   });
 
+  it('re-validates decoded values of other writer ids, not those framed with its own id (written by a validating encode)', async () => {
+    const resolver = new InMemorySchemaResolver();
+    const serde = await Serde.create<Record<string, unknown>>({ subject, schema, resolver });
+    // A writer whose average_price is plain bytes (a client that dropped the logical type): the
+    // reader resolves the bytes at its scale, and 10^30 unscaled exceeds its precision of 18.
+    const current = schema.schema as { fields: { name: string; type: unknown }[] };
+    const plain: ContractSchema = {
+      ...schema,
+      schema: { ...current, fields: current.fields.map((f) => (f.name === 'average_price' ? { ...f, type: 'bytes' } : f)) },
+    };
+    const writer = await Serde.create<Record<string, unknown>>({ subject, schema: plain, resolver });
+    const tooPrecise = Buffer.from((10n ** 30n).toString(16).padStart(26, '0'), 'hex');
+    const bytes = writer.encode({ ...fillEvent(), average_price: tooPrecise });
+    const error = await rejection(serde.decode(bytes));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['/average_price']);
+    // The same payload framed with the reader's own id is trusted: it decodes with the reader's own
+    // type (shape enforced), and value constraints beyond the type are the encoder's (validated) word.
+    const own = encodeFrame(serde.schemaId, bytes.subarray(5));
+    expect((await serde.decode(own))['average_price']).toBe(`${10n ** 22n}.00000000`);
+    // ...while a payload of its own id that does not decode with its type is still rejected
+    const corrupt = await rejection(serde.decode(encodeFrame(serde.schemaId, bytes.subarray(5, 40))));
+    expect((corrupt as InvalidFrameError).reason).toBe('CORRUPT_PAYLOAD');
+  });
+
   it('maps unknown ids, foreign schemas, bad frames and corrupt payloads to DLQ reasons', async () => {
     const resolver = new InMemorySchemaResolver();
     const serde = await Serde.create<Record<string, unknown>>({ subject, schema, resolver });
