@@ -2,11 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { REPO_ROOT } from './helpers';
 
 const BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'contracts');
-export const POSTGRES_URL = process.env['CONTRACTS_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface ServerProcess {
   readonly url: string;
@@ -53,29 +51,8 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A fresh database on the shared PostgreSQL server; drop() removes it. Fails loudly when PostgreSQL is down. */
-export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `contracts_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new Client({ connectionString: POSTGRES_URL });
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL} (${String(error)}); start it (see ../shared/recipes/) or set CONTRACTS_TEST_POSTGRES`);
-  }
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.href,
-    drop: async () => {
-      const c = new Client({ connectionString: POSTGRES_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+/** A fresh database on the shared PostgreSQL server: the registry tests' helper, one definition for both suites. */
+export { createTestDatabase as freshDatabase } from '../../registry/test/store/helpers';
 
 /** POST a schema to a subject over HTTP; returns the id or throws with the registry's error. */
 export async function registerHttp(url: string, subject: string, schema: string, schemaType?: string): Promise<number> {

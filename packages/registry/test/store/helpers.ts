@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openEmbeddedStore, openPostgresStore, type SqlStore } from '../../src/store';
 
-export const PG_ADMIN_URL = process.env['REGISTRY_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL = process.env['CONTRACTS_TEST_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function tempDir(prefix = 'registry-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -23,7 +23,7 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   } catch (error) {
     throw new Error(
       `PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(error as Error).message}). These tests need a PostgreSQL server ` +
-        '(trust auth, user postgres); start one or point REGISTRY_TEST_PG_URL at one.',
+        '(trust auth, user postgres); start one or point CONTRACTS_TEST_POSTGRES at one.',
     );
   }
   try {
