@@ -286,6 +286,20 @@ export class DecimalType extends avro.types.LogicalType {
     return false;
   }
 
+  /**
+   * A random valid value, for generated test data (avsc's `Type.random()`; the inherited one would
+   * decode random bytes of any length, which overflow `precision`): the underlying type's random
+   * bytes, so avsc's generator decides it, taken modulo 10^precision as the unscaled value, negative
+   * when the first byte is odd, in the form a read returns (exactly `scale` fraction digits).
+   */
+  override random(): avro.types.LogicalType {
+    const bytes = this.underlyingType.random() as unknown as Buffer;
+    const magnitude = bytes.length === 0 ? 0n : BigInt(`0x${bytes.toString('hex')}`) % 10n ** BigInt(this.precision);
+    const negative = bytes.length > 0 && ((bytes[0] as number) & 1) === 1;
+    // avsc's typings declare random() as returning a Type; it returns a value of the type
+    return formatDecimal(negative ? -magnitude : magnitude, this.scale) as unknown as avro.types.LogicalType;
+  }
+
   protected override _resolve(type: avro.Type): ((value: unknown) => unknown) | undefined {
     // Avro: decimals resolve when scale (and precision, for us: the reader's bound) agree.
     if (type instanceof DecimalType) return type.scale === this.scale && type.precision <= this.precision ? (v) => v : undefined;

@@ -149,6 +149,50 @@ describe('decimal logical type', () => {
     expect(paths).toEqual(['']);
   });
 
+  it('random(): valid values within precision, in the form a read returns, of both signs (bytes, fixed, records)', () => {
+    const forSchema = (schema: unknown) => avro.Type.forSchema(schema as avro.Schema, { logicalTypes: AVRO_LOGICAL_TYPES });
+    const types = [
+      forSchema({ type: 'bytes', logicalType: 'decimal', precision: 18, scale: 8 }),
+      forSchema({ type: 'bytes', logicalType: 'decimal', precision: 3, scale: 2 }),
+      forSchema({ type: 'bytes', logicalType: 'decimal', precision: 38, scale: 0 }),
+      // precision 9 is the most a fixed(4) holds: random bytes of the fixed's size must still fit
+      forSchema({ type: 'fixed', name: 'R', size: 4, logicalType: 'decimal', precision: 9, scale: 3 }),
+    ];
+    for (const type of types) {
+      const { precision, scale } = type as unknown as { precision: number; scale: number };
+      const signs = new Set<string>();
+      for (let i = 0; i < 300; i++) {
+        const value = type.random() as unknown as string;
+        expect(typeof value).toBe('string');
+        expect(type.isValid(value)).toBe(true);
+        expect(type.fromBuffer(type.toBuffer(value))).toBe(value);
+        const digits = value
+          .replace(/^-/, '')
+          .replace('.', '')
+          .replace(/^0+(?=\d)/, '');
+        expect(digits.length).toBeLessThanOrEqual(Math.max(precision, scale + 1));
+        if (scale > 0) expect(value).toMatch(new RegExp(`^-?\\d+\\.\\d{${scale}}$`));
+        else expect(value).toMatch(/^-?\d+$/);
+        signs.add(value.startsWith('-') ? '-' : '+');
+      }
+      expect([...signs].sort()).toEqual(['+', '-']);
+    }
+    const record = forSchema({
+      type: 'record',
+      name: 'Priced',
+      fields: [
+        { name: 'price', type: { type: 'bytes', logicalType: 'decimal', precision: 18, scale: 8 } },
+        { name: 'fees', type: { type: 'array', items: { type: 'bytes', logicalType: 'decimal', precision: 18, scale: 8 } } },
+        { name: 'limit', type: ['null', { type: 'bytes', logicalType: 'decimal', precision: 18, scale: 8 }], default: null },
+      ],
+    });
+    for (let i = 0; i < 100; i++) {
+      const value: unknown = record.random();
+      expect(record.isValid(value)).toBe(true);
+      expect(JSON.stringify(record.fromBuffer(record.toBuffer(value)))).toBe(JSON.stringify(value));
+    }
+  });
+
   it('a truncated or corrupt decimal payload does not decode', () => {
     const bytes = avro.Type.forSchema({ type: 'bytes', logicalType: 'decimal', precision: 18, scale: 8 } as avro.Schema, { logicalTypes: AVRO_LOGICAL_TYPES });
     const encoded = bytes.toBuffer('12345.6789');
