@@ -17,7 +17,7 @@
  */
 import { context, propagation, ROOT_CONTEXT, type TextMapGetter } from '@opentelemetry/api';
 import { LRUCache } from 'lru-cache';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { memoryDedupeStore, type DedupeStore } from '../dedupe/dedupe';
 import { checkEnvelope, parseEnvelope, type Envelope } from '../envelope';
 import { ContractsRuntimeError, type DlqReason } from '../errors';
@@ -42,6 +42,10 @@ export function backoffMs(policy: RetryPolicy, retry: number, random: () => numb
 }
 
 export interface MessageContext {
+  /**
+   * The record's envelope. `envelope.traceparent` is the producer's W3C traceparent whether or not
+   * an OpenTelemetry propagator is registered (see runHandler for the active context).
+   */
   readonly envelope: Envelope;
   readonly record: IncomingRecord;
   /** 1 on the first attempt. */
@@ -74,7 +78,14 @@ export interface ConsumerOptions<T> {
   readonly halt?: HaltSwitch;
   /** Verifies signatures of a policy-gated contract (default: presence only). */
   readonly verifySignature?: (envelope: Envelope) => boolean;
-  /** prom-client registry to register the consumer's metrics in (none by default). */
+  /**
+   * prom-client registry to register the consumer's metrics in (none by default):
+   * contracts_consumer_{processed,failed,retried,deduped,dead_lettered}_total,
+   * contracts_consumer_handle_seconds and the gauge contracts_consumer_lag{partition}, the records
+   * behind the partition's high watermark (as of the fetch) after each record this consumer is done
+   * with. The gauge moves only as records are handled: while a halt pauses the consumer, or a
+   * record is redelivered over and over, it keeps its last value however far the partition grows.
+   */
   readonly metrics?: Registry;
   /** Test seams: clock (epoch ms), random in [0, 1), sleep. */
   readonly clock?: () => number;
@@ -148,6 +159,7 @@ interface Metrics {
   deduped: Counter;
   deadLettered: Counter<'reason' | 'contract' | 'agent'>;
   latency: Histogram;
+  lag: Gauge<'contract' | 'agent' | 'partition'>;
 }
 
 function metricsIn(registry: Registry): Metrics {
@@ -167,6 +179,14 @@ function metricsIn(registry: Registry): Metrics {
         help: 'Time from receipt to commit decision of a record',
         labelNames: labels,
         buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [registry],
+      }),
+    lag:
+      (registry.getSingleMetric('contracts_consumer_lag') as Gauge<'contract' | 'agent' | 'partition'> | undefined) ??
+      new Gauge({
+        name: 'contracts_consumer_lag',
+        help: "Records behind the partition's high watermark after the last record handled (high watermark - offset - 1)",
+        labelNames: ['contract', 'agent', 'partition'],
         registers: [registry],
       }),
   };
@@ -268,12 +288,21 @@ class Consumer<T> implements ContractConsumer {
     try {
       const outcome = await this.handleRecord(record);
       if (outcome instanceof DeadLetter) await this.deadLetter(record, outcome);
+      // done with (handled, deduplicated or dead-lettered): the transport commits it next
+      this.observeLag(record);
     } catch (error) {
       this.options.onError?.(error, record);
       throw error;
     } finally {
       this.metrics?.latency.observe(this.labels, Number(process.hrtime.bigint() - started) / 1e9);
     }
+  }
+
+  /** contracts_consumer_lag of the record's partition; not set when the transport gives no high watermark. */
+  private observeLag(record: IncomingRecord): void {
+    if (!this.metrics || record.highWatermark === undefined) return;
+    const behind = BigInt(record.highWatermark) - BigInt(record.offset) - 1n;
+    this.metrics.lag.set({ ...this.labels, partition: String(record.partition) }, behind > 0n ? Number(behind) : 0);
   }
 
   private async handleRecord(record: IncomingRecord): Promise<DeadLetter | undefined> {
@@ -329,6 +358,14 @@ class Consumer<T> implements ContractConsumer {
 
   private async runHandler(value: T, envelope: Envelope, record: IncomingRecord): Promise<DeadLetter | undefined> {
     const timeoutMs = this.options.handlerTimeoutMs ?? 30_000;
+    // The handler runs in the context the application's global propagator extracts from the
+    // record's headers (a W3C trace-context propagator: the producer's span as remote parent), on
+    // top of ROOT_CONTEXT so nothing of the fetch loop's context leaks in. Nothing is hard-coded:
+    // with no propagator registered (@opentelemetry/api's default is a no-op) the handler runs in
+    // ROOT_CONTEXT and the trace is not continued automatically; the traceparent stays available
+    // as ctx.envelope.traceparent (and ctx.record.headers.traceparent) for the handler to link or
+    // parent its spans by hand. context.with needs a registered context manager (an OpenTelemetry
+    // SDK registers one) to carry the context across the handler's awaits.
     const parent = propagation.extract(ROOT_CONTEXT, record.headers, headerGetter);
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {

@@ -1,2 +1,2 @@
 export { defineContract, messageKey, type ContractDefinition, type ContractDefinitionInput } from './contract';
-export { createProducer, currentTraceparent, type ContractProducer, type ProducerOptions, type SendOptions, type SendResult } from './producer';
+export { createProducer, currentTraceparent, ProduceError, type ContractProducer, type ProducerOptions, type SendOptions, type SendResult } from './producer';

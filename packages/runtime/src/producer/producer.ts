@@ -3,6 +3,11 @@
  * every failing path, thrown before anything is sent) -> encodes in the wire format -> adds the
  * envelope headers -> sends, keyed by the contract's key field. Refuses with HaltedError while
  * the HaltSwitch covers it.
+ *
+ * Delivery is at least once: a send the brokers did not acknowledge rejects with ProduceError,
+ * which names the idempotency key (and message id) it used. The record may have been written all
+ * the same, so send again with that key: consumers deduplicate by idempotency key, which makes
+ * at-least-once produce plus consumer dedupe exactly-once handling.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
@@ -10,6 +15,7 @@ import { buildEnvelope } from '../envelope';
 import { ValidationError } from '../errors';
 import { HALT_CONTRACT, HaltedError, HaltSwitch } from '../halt/halt';
 import { Serde, type SchemaResolver } from '../serde';
+import { TransportError, TransportSendError } from '../transport/errors';
 import type { RecordMetadata, Transport, TransportProducer } from '../transport/types';
 import { messageKey, type ContractDefinition } from './contract';
 
@@ -27,8 +33,10 @@ export interface ProducerOptions {
 }
 
 export interface SendOptions {
-  /** Default: a new UUID (no deduplication across sends). */
+  /** Default: a new UUID (no deduplication across sends). Reuse ProduceError.idempotencyKey to retry a failed send. */
   readonly idempotencyKey?: string;
+  /** Default: a new UUID. Reuse ProduceError.messageId to keep the message id of a retried send. */
+  readonly messageId?: string;
   /** Default: the definition's defaultTtlMs, else 60 000. */
   readonly ttlMs?: number;
   /** W3C traceparent; default the active OpenTelemetry span's, else a new trace. */
@@ -49,6 +57,29 @@ export interface ContractProducer<T> {
   connect(): Promise<void>;
   send(value: T, options?: SendOptions): Promise<SendResult>;
   disconnect(): Promise<void>;
+}
+
+/**
+ * The send was not acknowledged by the brokers (the transport's error, e.g. TransportSendError, is
+ * the cause); nothing before the transport failed. Whether the record was written is unknown: retry
+ * with `{ idempotencyKey, messageId }` of this error and consumers handle it at most once.
+ */
+export class ProduceError extends TransportError {
+  override readonly name = 'ProduceError';
+  constructor(
+    readonly contract: string,
+    readonly idempotencyKey: string,
+    readonly messageId: string,
+    /** A later attempt may succeed (from TransportSendError.retriable; true for other transport errors). */
+    readonly retriable: boolean,
+    cause: unknown,
+  ) {
+    super(
+      `${contract}: send of message ${messageId} (idempotency key ${idempotencyKey}) was not acknowledged, it may or may not have been written; ` +
+        `retry with the same idempotency key: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
 }
 
 /** The traceparent of the active span, or of a new random trace. */
@@ -102,6 +133,7 @@ class Producer<T> implements ContractProducer<T> {
     const headers = buildEnvelope(
       {
         idempotencyKey: options.idempotencyKey ?? randomUUID(),
+        ...(options.messageId === undefined ? {} : { messageId: options.messageId }),
         traceparent: options.traceparent ?? currentTraceparent(),
         ttlMs: options.ttlMs ?? this.definition.defaultTtlMs ?? 60_000,
         producer: this.options.producerIdentity,
@@ -113,13 +145,21 @@ class Producer<T> implements ContractProducer<T> {
     );
     // a halt that arrived while the schema id was resolved still stops this send
     this.refuseIfHalted();
-    const [meta] = await producer.send([{ topic: this.definition.topic, key: messageKey(this.definition, value), value: bytes, headers }]);
+    const messageId = headers['message_id'] ?? '';
+    const idempotencyKey = headers['idempotency_key'] ?? '';
+    let meta: RecordMetadata | undefined;
+    try {
+      [meta] = await producer.send([{ topic: this.definition.topic, key: messageKey(this.definition, value), value: bytes, headers }]);
+    } catch (error) {
+      const retriable = error instanceof TransportSendError ? error.retriable : true;
+      throw new ProduceError(this.definition.name, idempotencyKey, messageId, retriable, error);
+    }
     return {
       topic: meta?.topic ?? this.definition.topic,
       partition: meta?.partition ?? -1,
       baseOffset: meta?.baseOffset ?? '-1',
-      messageId: headers['message_id'] ?? '',
-      idempotencyKey: headers['idempotency_key'] ?? '',
+      messageId,
+      idempotencyKey,
     };
   }
 

@@ -10,7 +10,7 @@ import {
   type Producer,
   type RetryOptions,
 } from 'kafkajs';
-import { IdempotentProducerUnsupportedError, TransportError } from './errors';
+import { IdempotentProducerUnsupportedError, TransportError, TransportSendError } from './errors';
 import type {
   TransportHeaderValue,
   IncomingRecord,
@@ -111,6 +111,22 @@ function isMissingController(err: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether a failed send may succeed later: kafkajs marks each error retriable or not and wraps the
+ * last error of spent retries (KafkaJSNumberOfRetriesExceeded, itself non-retriable) or a
+ * non-retriable one (KafkaJSNonRetriableError) with it as cause; the innermost flag decides.
+ */
+function isRetriable(err: unknown): boolean {
+  let retriable = false;
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e instanceof Error && !seen.has(e); e = e.cause) {
+    seen.add(e);
+    const flag = (e as { retriable?: unknown }).retriable;
+    if (typeof flag === 'boolean') retriable = flag;
+  }
+  return retriable;
+}
+
 class KafkajsProducer implements TransportProducer {
   private readonly producer: Producer;
   private readonly idempotent: boolean;
@@ -148,11 +164,16 @@ class KafkajsProducer implements TransportProducer {
       if (!list) byTopic.set(r.topic, (list = []));
       list.push({ key: r.key ?? null, value: r.value, headers: r.headers, partition: r.partition });
     }
-    const result = await this.producer.sendBatch({
-      acks: -1,
-      timeout: this.options.ackTimeoutMs ?? 30_000,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    let result;
+    try {
+      result = await this.producer.sendBatch({
+        acks: -1,
+        timeout: this.options.ackTimeoutMs ?? 30_000,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (err) {
+      throw new TransportSendError([...byTopic.keys()], isRetriable(err), err);
+    }
     return result.map((m) => ({ topic: m.topicName, partition: m.partition, baseOffset: m.baseOffset ?? m.offset ?? '-1' }));
   }
 
@@ -177,7 +198,7 @@ export function normaliseHeaders(raw: IHeaders | undefined): Pick<IncomingRecord
   return { headers, headerValues };
 }
 
-function toIncoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+function toIncoming(topic: string, partition: number, message: KafkaMessage, highWatermark: string): IncomingRecord {
   return {
     topic,
     partition,
@@ -186,6 +207,7 @@ function toIncoming(topic: string, partition: number, message: KafkaMessage): In
     key: message.key ?? null,
     value: message.value ?? null,
     ...normaliseHeaders(message.headers),
+    highWatermark,
   };
 }
 
@@ -194,6 +216,8 @@ class KafkajsConsumer implements TransportConsumer {
   private readonly topics = new Set<string>();
   private joinedPromise: Promise<void>;
   private resolveJoined: () => void = () => undefined;
+  /** Set by the first pause(): until then no partition can be paused and the per-record check is skipped. */
+  private everPaused = false;
 
   constructor(
     kafka: Kafka,
@@ -224,14 +248,33 @@ class KafkajsConsumer implements TransportConsumer {
       this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) onCrash(payload.error);
       });
+    // eachBatch rather than eachMessage only for the batch's high watermark (consumer lag); the loop
+    // below is kafkajs 2.2's own eachMessage loop (Runner.processEachMessage): one record at a time,
+    // commit after the handler resolved, resolve (advance the fetch position), heartbeat, and stop
+    // at a paused partition, a seek (stale batch) or a stop. A rejection propagates as it did from
+    // eachMessage: the record and the rest of the batch stay unresolved and uncommitted, so they
+    // are fetched again after the client's retry back-off.
     await this.consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, partition, message }) => {
-        await handler(toIncoming(topic, partition, message));
-        // The committed offset is the next one to read.
-        await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      // Resolving the whole batch on return would skip the records left behind by a pause.
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const { topic, partition, highWatermark } = batch;
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) break;
+          await handler(toIncoming(topic, partition, message, highWatermark));
+          // The committed offset is the next one to read.
+          await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          resolveOffset(message.offset);
+          await heartbeat();
+          if (this.isPaused(topic, partition)) break;
+        }
       },
     });
+  }
+
+  private isPaused(topic: string, partition: number): boolean {
+    return this.everPaused && this.consumer.paused().some((tp) => tp.topic === topic && tp.partitions.includes(partition));
   }
 
   joined(): Promise<void> {
@@ -243,6 +286,7 @@ class KafkajsConsumer implements TransportConsumer {
   }
 
   pause(topics?: (string | TopicPartitions)[]): void {
+    this.everPaused = true;
     this.consumer.pause(this.targets(topics));
   }
 

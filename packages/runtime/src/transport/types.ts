@@ -37,6 +37,12 @@ export interface IncomingRecord {
   headers: Record<string, Buffer>;
   /** Every value of each header, in wire order; same keys as `headers`. */
   headerValues: Record<string, Buffer[]>;
+  /**
+   * The partition's high watermark (offset of the next record to be written) as of the fetch that
+   * returned this record, as a decimal string; absent when the transport cannot tell. Records
+   * still to be read after this one: highWatermark - offset - 1.
+   */
+  highWatermark?: string;
 }
 
 export interface TransportProducer {

@@ -114,6 +114,25 @@ test('pause stops delivery until resume', async () => {
   expect(c.received.map((r) => r.value?.toString())).toEqual(['before', 'paused-1', 'paused-2', 'paused-3']);
 });
 
+test('a pause from inside the handler stops the batch after that record; resume delivers the rest once, in order; records carry the high watermark', async () => {
+  await mock.createTopic('pause-mid-batch', 1);
+  const producer = await clients.producer();
+  await producer.send(Array.from({ length: 10 }, (_, i) => ({ topic: 'pause-mid-batch', value: Buffer.from(`m${i}`) })));
+  // the 10 records come in one fetch; the handler pauses at the third
+  const c = await clients.consumer('g-pause-mid-batch', ['pause-mid-batch'], (record, consumer) => {
+    if (record.offset === '2') consumer.pause();
+  });
+  await waitFor(() => c.received.length >= 3, 20_000, 'three records');
+  await sleep(1000);
+  expect(c.received.map((r) => r.offset)).toEqual(['0', '1', '2']);
+
+  c.consumer.resume();
+  await waitFor(() => c.received.length >= 10, 10_000, 'the rest after resume');
+  await sleep(300);
+  expect(c.received.map((r) => r.value?.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+  expect(c.received.every((r) => r.highWatermark === '10')).toBe(true);
+});
+
 test('the idempotent producer fails explicitly on the mock cluster', async () => {
   const idem = kafkajsTransport({ brokers: mock.bootstrap, clientId: 'idem-test', logLevel: 'nothing', idempotent: true }).producer();
   const started = Date.now();

@@ -1,133 +1,46 @@
 /**
  * Producer -> Kafka -> consumer over real components: librdkafka's mock cluster (Kafka protocol),
  * this repository's registry server (in-process, embedded store in a temp dir) and Redis at
- * 127.0.0.1:6379 (own key prefix, cleaned up).
+ * 127.0.0.1:6379 (own key prefix, cleaned up). Set-up in ./setup.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
-import { Registry } from 'prom-client';
-import { createRegistryService, openEmbeddedStore, startRegistryServer, type RegistryServer } from '@dynamic-capital/contracts-registry';
+import { Registry, type Gauge } from 'prom-client';
 import {
   buildEnvelope,
-  createConsumer,
-  createProducer,
-  defineContract,
   encodeFrame,
   HaltedError,
   HaltSwitch,
-  kafkajsTransport,
   redisDedupeStore,
-  RegistrySchemaResolver,
   ValidationError,
   type ContractConsumer,
   type ContractDefinition,
   type ContractProducer,
   type HaltIntent,
   type IncomingRecord,
-  type Transport,
   type TransportProducer,
 } from '../../src';
-import { Clients, sleep, waitFor } from '../kafka/helpers';
-import { startMockBroker, stopAllMockBrokers, type MockBroker } from '../kafka/mock-broker';
-import { contractSchema, fillEvent } from '../serde/contracts';
+import { sleep, waitFor } from '../kafka/helpers';
+import { FILL, fill, HALT, PRODUCER_ID, startPipeline, text, type ConsumerOverrides, type Fill, type Pipeline } from './setup';
 
-const PRODUCER_ID = 'spiffe://dynamic.capital/agent/execution';
-const FILL = 'execution.event.fill.v1';
-const HALT = 'system.halt.intent.v1';
-const REDIS_PREFIX = `test:runtime-pipeline:${process.pid}:${Date.now()}:`;
-
-type Fill = Record<string, unknown>;
-
-let mock: MockBroker;
-let transport: Transport;
-let clients: Clients;
-let dir: string;
-let server: RegistryServer;
-let closeService: () => Promise<void>;
-let resolver: RegistrySchemaResolver;
-let redis: Redis;
-const started: { stop(): Promise<void> }[] = [];
-const producers: { disconnect(): Promise<void> }[] = [];
+let pipeline: Pipeline | undefined;
+const h = (): Pipeline => {
+  if (!pipeline) throw new Error('the pipeline did not start');
+  return pipeline;
+};
 
 beforeAll(async () => {
-  redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    throw new Error(`Redis at 127.0.0.1:6379 is not reachable (start it: redis-server --daemonize yes): ${String(error)}`);
-  }
-  dir = mkdtempSync(join(tmpdir(), 'runtime-pipeline-'));
-  const service = createRegistryService(await openEmbeddedStore(dir));
-  closeService = () => service.close();
-  server = await startRegistryServer({ service, port: 0 });
-  resolver = RegistrySchemaResolver.connect({ host: server.url });
-  mock = await startMockBroker({ brokers: 1 });
-  transport = kafkajsTransport({ brokers: mock.bootstrap, clientId: 'pipeline-test', logLevel: 'nothing', consumer: { maxWaitTimeInMs: 100 } });
-  clients = new Clients(transport);
+  pipeline = await startPipeline({ name: 'pipeline', brokers: 1, redis: true });
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.allSettled(started.map((c) => c.stop()));
-  await Promise.allSettled(producers.map((p) => p.disconnect()));
-  await clients?.closeAll();
-  await stopAllMockBrokers();
-  if (redis?.status === 'ready') {
-    const keys = await redis.keys(`${REDIS_PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  redis?.disconnect();
-  await server?.close();
-  await closeService?.();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await pipeline?.close();
 });
 
-/** The contract on its own topics for one test (name, subject and schema stay the contract's). */
-async function contract(name: string, tag: string, partitions = 1, keyField: string | null = null): Promise<ContractDefinition> {
-  const base = defineContract({ name, schema: contractSchema(name), keyField });
-  const def = { ...base, topic: `${tag}.${name}`, dlqTopic: `${tag}.${name}.dlq` };
-  await mock.createTopic(def.topic, partitions);
-  await mock.createTopic(def.dlqTopic, 1);
-  return def;
-}
-
-function producer<T>(def: ContractDefinition, halt = new HaltSwitch()): ContractProducer<T> {
-  const p = createProducer<T>(def, { transport, resolver, producerIdentity: PRODUCER_ID, agent: 'execution', halt });
-  producers.push(p);
-  return p;
-}
-
-async function consumer<T>(
-  def: ContractDefinition,
-  options: Partial<Parameters<typeof createConsumer<T>>[1]> & Pick<Parameters<typeof createConsumer<T>>[1], 'handler'>,
-): Promise<ContractConsumer> {
-  const c = createConsumer<T>(def, {
-    transport,
-    resolver,
-    groupId: `g-${def.topic}`,
-    agent: 'risk',
-    fromBeginning: true,
-    halt: new HaltSwitch(),
-    ...options,
-  });
-  started.push(c);
-  await c.start();
-  return c;
-}
-
-/** Every record of a DLQ topic, read by a plain transport consumer. */
-async function readDlq(def: ContractDefinition, count: number): Promise<IncomingRecord[]> {
-  const { received } = await clients.consumer(`dlq-reader-${randomUUID()}`, [def.dlqTopic]);
-  await waitFor(() => received.length >= count, 20_000, `${count} DLQ records on ${def.dlqTopic}`);
-  await sleep(200);
-  return received;
-}
-
-const fill = (i: number): Fill => ({ ...fillEvent(), order_id: randomUUID(), batch_sequence: i });
-const text = (b: Buffer | undefined): string | undefined => b?.toString('utf8');
+const contract = (name: string, tag: string, partitions = 1, keyField: string | null = null): Promise<ContractDefinition> =>
+  h().contract(name, tag, partitions, keyField);
+const producer = <T>(def: ContractDefinition, halt = new HaltSwitch()): ContractProducer<T> => h().producer<T>(def, { halt });
+const consumer = <T>(def: ContractDefinition, options: ConsumerOverrides<T>): Promise<ContractConsumer> => h().consumer<T>(def, options);
+const readDlq = (def: ContractDefinition, count: number): Promise<IncomingRecord[]> => h().readDlq(def, count);
 
 test('a contract produced and consumed: values equal; an invalid value throws every failing path before anything is sent', async () => {
   const def = await contract(FILL, 'roundtrip', 2, 'order_id');
@@ -162,7 +75,7 @@ test('poison records end in .dlq with their reason and original bytes; the consu
   const def = await contract(HALT, 'poison');
   const serdeProducer = producer<HaltIntent>(def);
   await serdeProducer.connect();
-  const raw: TransportProducer = await clients.producer();
+  const raw: TransportProducer = await h().clients.producer();
   const intent = (): HaltIntent => ({
     halt_id: randomUUID(),
     action: 'HALT',
@@ -188,11 +101,14 @@ test('poison records end in .dlq with their reason and original bytes; the consu
   const goodFrame = Buffer.from(
     await (async () => {
       // a valid frame of this contract, to replay and to use with bad envelopes
-      const id = await resolver.idFor(def.subject, def.schema);
+      const id = await h().resolver.idFor(def.subject, def.schema);
       return encodeFrame(id, Buffer.from(JSON.stringify(intent())));
     })(),
   );
-  const invalidValue = encodeFrame(await resolver.idFor(def.subject, def.schema), Buffer.from(JSON.stringify({ ...intent(), action: 'PAUSE', halt_id: 'x' })));
+  const invalidValue = encodeFrame(
+    await h().resolver.idFor(def.subject, def.schema),
+    Buffer.from(JSON.stringify({ ...intent(), action: 'PAUSE', halt_id: 'x' })),
+  );
   const replayed = envelope();
   const poison: { name: string; value: Buffer; headers: Record<string, string>; reason: string }[] = [
     { name: 'not a frame', value: Buffer.from('definitely not a frame'), headers: envelope(), reason: 'INVALID_FRAME' },
@@ -262,7 +178,7 @@ test('with the Redis store, the same idempotency key is handled once across two 
   const make = (instance: string) =>
     consumer<Fill>(def, {
       groupId: 'g-dedupe-redis',
-      dedupe: redisDedupeStore(redis, REDIS_PREFIX, 60_000),
+      dedupe: redisDedupeStore(h().redis, h().redisPrefix, 60_000),
       handler: (_v, ctx) => void calls.push({ instance, key: ctx.envelope.idempotencyKey }),
     });
   const [a, b] = await Promise.all([make('a'), make('b')]);
@@ -286,7 +202,7 @@ test('with the Redis store, the same idempotency key is handled once across two 
   expect(a.stats.deduped + b.stats.deduped).toBeGreaterThanOrEqual(pairs);
   expect(a.stats.processed).toBeGreaterThan(0);
   expect(b.stats.processed).toBeGreaterThan(0);
-  expect(await redis.exists(`${REDIS_PREFIX}g-dedupe-redis/${FILL}/pair-0`)).toBe(1);
+  expect(await h().redis.exists(`${h().redisPrefix}g-dedupe-redis/${FILL}/pair-0`)).toBe(1);
 });
 
 test('a handler failing twice then succeeding is retried with full-jitter backoff and committed once; exhausted retries dead-letter', async () => {
@@ -340,8 +256,8 @@ test('HALT pauses a busy consumer within 500 ms and the producer refuses; RELEAS
   const def = await contract(FILL, 'halt', 1, 'order_id');
   const haltDef = await contract(HALT, 'halt');
   const halt = new HaltSwitch();
-  started.push({ stop: () => halt.close() });
-  const listening = halt.listen({ transport, resolver, definition: haltDef });
+  h().onClose({ stop: () => halt.close() });
+  const listening = halt.listen({ transport: h().transport, resolver: h().resolver, definition: haltDef });
   const p = producer<Fill>(def, halt);
   const haltProducer = producer<HaltIntent>(haltDef, halt);
   const handledAt: number[] = [];
@@ -394,4 +310,73 @@ test('HALT pauses a busy consumer within 500 ms and the producer refuses; RELEAS
   await waitFor(() => c.stats.processed >= sent, 30_000, `all ${sent} records after the release`);
   expect(c.stats.processed).toBe(sent);
   expect(c.stats.deadLettered).toBe(0);
+});
+
+test('contracts_consumer_lag: records behind the high watermark per partition after each record; 0 once a backlog (before start, while halted) is handled', async () => {
+  const def = await contract(FILL, 'lag', 2, 'order_id');
+  const p = producer<Fill>(def);
+  const produced = new Map<number, number>();
+  const produce = async (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const { partition } = await p.send(fill(i));
+      produced.set(partition, (produced.get(partition) ?? 0) + 1);
+    }
+  };
+  await produce(0, 30);
+  expect([...produced.keys()].sort()).toEqual([0, 1]);
+
+  const metrics = new Registry();
+  const lagOf = async (partition: number): Promise<number | undefined> => {
+    const gauge = metrics.getSingleMetric('contracts_consumer_lag') as Gauge | undefined;
+    return (await gauge?.get())?.values.find((v) => v.labels['partition'] === String(partition))?.value;
+  };
+  // per handler call: the gauge of its partition then (= the lag after the partition's previous record)
+  const seen: { partition: number; offset: number; highWatermark: string | undefined; lagBefore: number | undefined }[] = [];
+  const halt = new HaltSwitch();
+  const c = await consumer<Fill>(def, {
+    metrics,
+    halt,
+    handler: async (_v, ctx) => {
+      const { partition, offset, highWatermark } = ctx.record;
+      seen.push({ partition, offset: Number(offset), highWatermark, lagBefore: await lagOf(partition) });
+    },
+  });
+  await waitFor(() => c.stats.processed >= 30, 20_000, 'the 30 records produced before the start');
+  // the whole backlog was on the partitions before the first fetch: high watermark = records produced
+  for (const [partition, count] of produced) {
+    const mine = seen.filter((s) => s.partition === partition);
+    expect(mine.map((s) => s.offset)).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(mine.every((s) => s.highWatermark === String(count))).toBe(true);
+    expect(mine.map((s) => s.lagBefore)).toEqual([undefined, ...Array.from({ length: count - 1 }, (_, i) => count - 1 - i)]);
+    expect(await lagOf(partition)).toBe(0);
+  }
+  expect(await metrics.getSingleMetricAsString('contracts_consumer_lag')).toMatch(
+    /contracts_consumer_lag\{contract="execution\.event\.fill\.v1",agent="risk",partition="0"\} 0/,
+  );
+
+  // halted: nothing is fetched, so the gauge keeps its last value while records pile up
+  const haltId = randomUUID();
+  const base = { reason: 'drill', issued_by: 'user:ops', issued_at_ms: Date.now(), expires_at_ms: null } as const;
+  halt.apply({ ...base, halt_id: haltId, action: 'HALT', scope: 'AGENT', target: 'risk', releases_halt_id: null });
+  await waitFor(() => c.paused, 2000, 'the consumer to pause');
+  const before = new Map(produced);
+  await produce(30, 60);
+  await sleep(500);
+  expect(c.stats.processed).toBe(30);
+  expect(await lagOf(0)).toBe(0);
+
+  seen.length = 0;
+  halt.apply({ ...base, halt_id: randomUUID(), action: 'RELEASE', scope: 'AGENT', target: 'risk', releases_halt_id: haltId });
+  await waitFor(() => c.stats.processed >= 60, 20_000, 'the 30 records produced while halted');
+  for (const [partition, count] of produced) {
+    const mine = seen.filter((s) => s.partition === partition);
+    const first = before.get(partition) ?? 0;
+    expect(mine.map((s) => s.offset)).toEqual(Array.from({ length: count - first }, (_, i) => first + i));
+    expect(mine.every((s) => s.highWatermark === String(count))).toBe(true);
+    // the first record after the release still sees the value from before the halt (0), then the
+    // lag of the backlog counts down
+    expect(mine.map((s) => s.lagBefore)).toEqual(mine.map((s, i) => (i === 0 ? 0 : count - s.offset)));
+    expect(await lagOf(partition)).toBe(0);
+  }
+  expect(c.stats).toMatchObject({ processed: 60, deadLettered: 0 });
 });
