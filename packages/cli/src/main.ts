@@ -1,7 +1,9 @@
+import * as fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { compat, compatDiff } from './commands/compat';
 import { generate } from './commands/generate';
 import { lock } from './commands/lock';
+import { policyEval, policyTest } from './commands/policy';
 import { push } from './registry/push';
 import { DEFAULT_DATA_DIR, serve } from './registry/serve';
 import { validate } from './commands/validate';
@@ -100,6 +102,27 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     .option('--check', 'write nothing; exit 1 listing every file that would change (missing, different, stale)')
     .action(async (opts: { check?: boolean }) => {
       code = await generate(io, { root: rootOf(), check: opts.check === true });
+    });
+
+  const policy = program.command('policy').description('Rego policy packs: test, eval, build, sign, verify, publish');
+  policy
+    .command('test')
+    .description('run the test_* rules of a pack (default: every pack under policies/), like opa test; exit 1 on any failure')
+    .argument('[pack]', 'pack name under policies/ or a directory of .rego files')
+    .option('--json', 'print [{pack, passed, failed, errored, tests: [{name, file, line, outcome, detail?, duration_ms}], coverage}]')
+    .option('--run <regex>', 'only tests whose pkg/test_name matches')
+    .action(async (pack: string | undefined, opts: { json?: boolean; run?: string }) => {
+      code = await policyTest(io, { root: rootOf(), json: opts.json === true, ...(pack ? { pack } : {}), ...(opts.run ? { run: opts.run } : {}) });
+    });
+  policy
+    .command('eval')
+    .description('evaluate one entrypoint of a pack for an input and print the decision JSON; exit 1 when it is undefined')
+    .argument('<pack>', 'pack name under policies/ or a directory of .rego files')
+    .requiredOption('--entrypoint <rule>', 'pkg/rule (as in pack.yaml), pkg.rule or data.pkg.rule')
+    .option('--input <file>', 'input document (JSON file, - for stdin)')
+    .action(async (pack: string, opts: { entrypoint: string; input?: string }) => {
+      const stdin = opts.input === '-' ? fs.readFileSync(0, 'utf8') : undefined;
+      code = await policyEval(io, { root: rootOf(), pack, entrypoint: opts.entrypoint, ...(opts.input ? { input: opts.input } : {}), ...(stdin !== undefined ? { stdin } : {}) });
     });
 
   program

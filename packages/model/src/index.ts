@@ -11,3 +11,4 @@ export { LINT_CHECKS, type LintInput } from './lint';
 export { analyzeAvro, type AvroAnalysis } from './avro';
 export { referencedSchemas } from './schema-input';
 export { analyzeJsonSchema } from './json-schema';
+export { loadPolicyPack, type LoadedPack } from './policies';
