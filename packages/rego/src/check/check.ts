@@ -254,7 +254,7 @@ class Checker {
     for (const a of head.args ?? []) for (const v of termVars(a)) argVars.add(v);
     const declared = this.bodyLocals(rule.body, argVars);
     const used = new Set(declared);
-    for (const lit of rule.body) for (const v of exprVarsShallow(lit)) if (!scope.pkg.ruleNames.has(v) || declared.has(v)) used.add(v);
+    for (const lit of rule.body) for (const v of exprVarsShallow(lit)) if ((!scope.pkg.ruleNames.has(v) && !scope.imports.has(v)) || declared.has(v)) used.add(v);
     const bodyResolved = this.resolveBody(rule.body, scope, used);
     const resolvedHead: RuleHead = {
       ...head,

@@ -332,10 +332,12 @@ class Emitter {
         this.line(indent + 1, `for (let i${n} = 0; i${n} < n${n}; i${n}++) {`);
         this.line(indent + 2, `l${s.key} = keyAt(s${n}, i${n});`);
         this.line(indent + 2, `l${s.value} = valAt(s${n}, i${n});`);
-        this.list(s.body, 0, indent + 2, '');
+        // a Scan ends its list: the list's tail runs at the end of each iteration that gets there
+        if (i !== stmts.length - 1) throw new Error('emit: a Scan must be the last statement of its list');
+        this.list(s.body, 0, indent + 2, tail);
         this.line(indent + 1, '}');
         this.line(indent, '}');
-        return rest();
+        return;
       }
       case 'Block':
         this.line(indent, '{');

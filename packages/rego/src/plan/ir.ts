@@ -2,8 +2,10 @@
  * Output of PLAN, input of EMIT: functions of statements over numbered locals, modelled on
  * OPA's planner IR. A statement may FAIL (a Dot that finds nothing, an Equal that does not
  * hold, a Call whose result is undefined): the rest of the enclosing statement list is then
- * skipped. Scan runs its body once per element; Block runs its body and always succeeds;
- * Not succeeds exactly when its body fails. Backtracking is expressed by nesting: whatever
+ * skipped. Scan runs its body once per element and is always the last statement of its list:
+ * reaching the end of an iteration's body is reaching the end of the list (what follows a
+ * binding lives inside the Scan body that produced it). Block runs its body and always
+ * succeeds; Not succeeds exactly when no path through its body reaches the end. Backtracking is expressed by nesting: whatever
  * follows a binding lives inside the Scan body that produced it.
  */
 
