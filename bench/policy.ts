@@ -36,7 +36,15 @@ interface Limits {
 }
 
 interface Input {
-  intent: { order_id: string; instrument: { symbol: string; venue: string }; venue?: string; side: string; quantity: number; limit_price: number | null; notional_usd: number };
+  intent: {
+    order_id: string;
+    instrument: { symbol: string; venue: string };
+    venue?: string;
+    side: string;
+    quantity: number;
+    limit_price: number | null;
+    notional_usd: number;
+  };
   context: { as_of_ms: number; positions: Record<string, number>; position_limits: Record<string, number>; daily_pnl_usd: number; halted: boolean };
   now_ms: number;
 }
@@ -77,8 +85,21 @@ function handWritten(input: Input, limits: Limits): Decision {
 
 function inputs(): Input[] {
   const base: Input = {
-    intent: { order_id: '0192f5a4-7c3e-7b9a-9d2e-5b8f0c1a2d3e', instrument: { symbol: 'BTC-USDT', venue: 'BINANCE' }, side: 'BUY', quantity: 2, limit_price: 65000, notional_usd: 130000 },
-    context: { as_of_ms: 1_764_000_000_000, positions: { 'BTC-USDT': 3, 'ETH-USDT': -90 }, position_limits: { 'BTC-USDT': 10, 'ETH-USDT': 100 }, daily_pnl_usd: -1000, halted: false },
+    intent: {
+      order_id: '0192f5a4-7c3e-7b9a-9d2e-5b8f0c1a2d3e',
+      instrument: { symbol: 'BTC-USDT', venue: 'BINANCE' },
+      side: 'BUY',
+      quantity: 2,
+      limit_price: 65000,
+      notional_usd: 130000,
+    },
+    context: {
+      as_of_ms: 1_764_000_000_000,
+      positions: { 'BTC-USDT': 3, 'ETH-USDT': -90 },
+      position_limits: { 'BTC-USDT': 10, 'ETH-USDT': 100 },
+      daily_pnl_usd: -1000,
+      halted: false,
+    },
     now_ms: 1_764_000_000_100,
   };
   return [
@@ -126,7 +147,9 @@ async function main(): Promise<void> {
     const cold = first ? times.shift() : undefined;
     first = false;
     const warm = [...times].sort((a, b) => a - b)[1] as number;
-    compileRows.push(`| ${pack.name} | ${sources.length} | ${cold === undefined ? '' : (cold / 1000).toFixed(2)} | ${(warm / 1000).toFixed(2)} | ${bytes} | ${warm < 3000 ? 'met' : 'MISSED'} |`);
+    compileRows.push(
+      `| ${pack.name} | ${sources.length} | ${cold === undefined ? '' : (cold / 1000).toFixed(2)} | ${(warm / 1000).toFixed(2)} | ${bytes} | ${warm < 3000 ? 'met' : 'MISSED'} |`,
+    );
   }
 
   // 2. decisions
@@ -144,7 +167,8 @@ async function main(): Promise<void> {
   const viaSdk = (i: number): Decision => (policy.evaluate(xs[i & 3], ENTRYPOINT) as { result: Decision }[])[0]?.result as Decision;
   const viaTs = (i: number): Decision => handWritten(xs[i & 3] as Input, limits);
   for (let i = 0; i < 4; i++) {
-    if (!isDeepStrictEqual(viaSdk(i), viaTs(i))) throw new Error(`decisions differ for input ${i}: ${JSON.stringify(viaSdk(i))} vs ${JSON.stringify(viaTs(i))}`);
+    if (!isDeepStrictEqual(viaSdk(i), viaTs(i)))
+      throw new Error(`decisions differ for input ${i}: ${JSON.stringify(viaSdk(i))} vs ${JSON.stringify(viaTs(i))}`);
   }
   const sdk = latency(viaSdk);
   const ts = latency(viaTs);

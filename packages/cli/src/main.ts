@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { compat, compatDiff } from './commands/compat';
 import { generate } from './commands/generate';
 import { lock } from './commands/lock';
-import { policyEval, policyTest } from './commands/policy';
+import { policyBuild, policyBuildAll, policyEval, policyPublish, policySign, policyTest, policyVerify } from './commands/policy';
 import { push } from './registry/push';
 import { DEFAULT_DATA_DIR, serve } from './registry/serve';
 import { validate } from './commands/validate';
@@ -122,18 +122,109 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     .option('--input <file>', 'input document (JSON file, - for stdin)')
     .action(async (pack: string, opts: { entrypoint: string; input?: string }) => {
       const stdin = opts.input === '-' ? fs.readFileSync(0, 'utf8') : undefined;
-      code = await policyEval(io, { root: rootOf(), pack, entrypoint: opts.entrypoint, ...(opts.input ? { input: opts.input } : {}), ...(stdin !== undefined ? { stdin } : {}) });
+      code = await policyEval(io, {
+        root: rootOf(),
+        pack,
+        entrypoint: opts.entrypoint,
+        ...(opts.input ? { input: opts.input } : {}),
+        ...(stdin !== undefined ? { stdin } : {}),
+      });
+    });
+
+  policy
+    .command('build')
+    .description('compile a pack to an OPA bundle: .manifest (revision, roots, wasm entrypoints), /policy.wasm, /data.json from data.toml')
+    .argument('<pack>', 'pack name under policies/ or a directory of .rego files')
+    .option('--out <file>', 'bundle file (default dist/policies/<pack>.tar.gz)')
+    .addOption(
+      new Option('--engine <engine>', 'builtin: this compiler; opa: `opa build -t wasm` (needs opa on PATH)').choices(['builtin', 'opa']).default('builtin'),
+    )
+    .option('--revision <revision>', 'manifest revision (default: <version>+<digest of sources and data>)')
+    .action(async (pack: string, opts: { out?: string; engine: 'builtin' | 'opa'; revision?: string }) => {
+      code = await policyBuild(io, {
+        root: rootOf(),
+        pack,
+        engine: opts.engine,
+        ...(opts.out ? { out: opts.out } : {}),
+        ...(opts.revision ? { revision: opts.revision } : {}),
+      });
+    });
+  policy
+    .command('sign')
+    .description("sign a bundle as OPA does (/.signatures.json: a JWS listing every file's SHA-256); in place unless --out")
+    .argument('<bundle>', 'bundle file (.tar.gz)')
+    .requiredOption('--key <file>', 'PEM private key (RS256, ES256) or a file with the HS256 secret')
+    .option('--alg <alg>', 'RS256, ES256 or HS256 (default from the key)')
+    .option('--key-id <id>', 'key id written to the signature (verifiers look the key up by it)')
+    .option('--scope <scope>', 'scope claim')
+    .option('--out <file>', 'write the signed bundle here')
+    .action(async (bundle: string, opts: { key: string; alg?: string; keyId?: string; scope?: string; out?: string }) => {
+      code = await policySign(io, {
+        root: rootOf(),
+        bundle,
+        key: opts.key,
+        ...(opts.alg ? { algorithm: opts.alg } : {}),
+        ...(opts.keyId ? { keyId: opts.keyId } : {}),
+        ...(opts.scope ? { scope: opts.scope } : {}),
+        ...(opts.out ? { out: opts.out } : {}),
+      });
+    });
+  policy
+    .command('verify')
+    .description('verify a signed bundle: signature, and every file present, listed and unchanged; exit 1 otherwise')
+    .argument('<bundle>', 'bundle file (.tar.gz)')
+    .requiredOption('--key <file>', 'PEM public key (RS256, ES256) or a file with the HS256 secret')
+    .option('--alg <alg>', 'RS256, ES256 or HS256 (default from the key)')
+    .option('--key-id <id>', 'require this key id')
+    .option('--scope <scope>', 'required scope claim')
+    .option('--json', 'print {ok, algorithm, files} or {ok: false, code, message}')
+    .action(async (bundle: string, opts: { key: string; alg?: string; keyId?: string; scope?: string; json?: boolean }) => {
+      code = await policyVerify(io, {
+        root: rootOf(),
+        bundle,
+        key: opts.key,
+        json: opts.json === true,
+        ...(opts.alg ? { algorithm: opts.alg } : {}),
+        ...(opts.keyId ? { keyId: opts.keyId } : {}),
+        ...(opts.scope ? { scope: opts.scope } : {}),
+      });
+    });
+  policy
+    .command('publish')
+    .description('serve bundles over HTTP with ETags so agents can poll (until interrupted), or upload them with --url')
+    .argument('<bundles...>', 'bundle files (.tar.gz); served as /bundles/<file name>')
+    .option('--url <url>', 'upload (PUT) to this bundle server instead of serving')
+    .option('--token <token>', 'bearer token (upload), or the token that allows PUT (serve); default CONTRACTS_BUNDLE_TOKEN')
+    .option('--port <port>', 'port to serve on', '8182')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .action(async (bundles: string[], opts: { url?: string; token?: string; port: string; host: string }) => {
+      const until = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      const token = opts.token ?? io.env['CONTRACTS_BUNDLE_TOKEN'];
+      code = await policyPublish(io, {
+        root: rootOf(),
+        bundles,
+        port: Number(opts.port),
+        host: opts.host,
+        until,
+        ...(opts.url ? { url: opts.url } : {}),
+        ...(token ? { token } : {}),
+      });
     });
 
   program
     .command('check')
-    .description('the whole contract pipeline over this repository (every stage that exists): validate, compat against the lock, generate --check')
+    .description('the whole contract pipeline over this repository: validate, compat against the lock, generate --check, policy test, policy build')
     .action(async () => {
       const root = rootOf();
       const stages: [string, () => ExitCode | Promise<ExitCode>][] = [
         ['validate', () => validate(io, { root, paths: [], json: false }).code],
         ['compat --against lock', () => compat(io, { root, against: 'lock', format: 'text' })],
         ['generate --check', () => generate(io, { root, check: true })],
+        ['policy test', () => policyTest(io, { root, json: false })],
+        ['policy build', () => policyBuildAll(io, root)],
       ];
       const failed: string[] = [];
       for (const [name, stage] of stages) {

@@ -42,7 +42,11 @@ export interface CompiledPolicy {
 export function planSources(sources: readonly RegoSource[], options: CompileOptions = {}): { modules: Module[]; program: Program; plan: Plan } {
   const modules = sources.map((s) => parseModule(s.text, s.path));
   const program = checkModules(modules);
-  const plan = planProgram(program, { ...(options.entrypoints ? { entrypoints: options.entrypoints } : {}), regexSupported, coverage: options.coverage === true });
+  const plan = planProgram(program, {
+    ...(options.entrypoints ? { entrypoints: options.entrypoints } : {}),
+    regexSupported,
+    coverage: options.coverage === true,
+  });
   return { modules, program, plan };
 }
 
@@ -51,7 +55,13 @@ export async function compilePolicy(sources: readonly RegoSource[], options: Com
   const { plan } = planSources(sources, options);
   const source = emitAssemblyScript(plan, { strictBuiltinErrors: options.strictBuiltinErrors === true });
   const wasm = await compileAssemblyScript(source);
-  return { wasm, entrypoints: plan.entrypoints.map((e) => e.name), hostBuiltins: plan.hostBuiltins, source, ...(plan.coverage ? { coverage: plan.coverage } : {}) };
+  return {
+    wasm,
+    entrypoints: plan.entrypoints.map((e) => e.name),
+    hostBuiltins: plan.hostBuiltins,
+    source,
+    ...(plan.coverage ? { coverage: plan.coverage } : {}),
+  };
 }
 
 export { RegoCompileErrors };

@@ -70,7 +70,14 @@ export async function runPolicyTests(sources: readonly RegoSource[], data: unkno
       detail = error instanceof Error ? error.message : String(error);
     }
     const location = t.definitions[0]?.location ?? t.location;
-    results.push({ name: t.name, file: location.file, line: location.line, outcome, ...(detail !== undefined ? { detail } : {}), durationMs: performance.now() - started });
+    results.push({
+      name: t.name,
+      file: location.file,
+      line: location.line,
+      outcome,
+      ...(detail !== undefined ? { detail } : {}),
+      durationMs: performance.now() - started,
+    });
   }
   const hit = new Set((policy.evaluate({}, COVERAGE_ENTRYPOINT) as { result: number[] }[])[0]?.result ?? []);
   const definitions = (compiled.coverage ?? []).map((p, id) => ({ ...p, covered: hit.has(id) })).filter((d) => !isTestFile(d.file));

@@ -4,7 +4,7 @@
  * variable is bound before use (OPA reorders body literals the same way), reporting unsafe
  * variables otherwise. Every problem is collected; the stage throws RegoCompileErrors once.
  */
-import type { Body, Every, Expr, Location, Module, RefTerm, Rule, RuleHead, SomeDecl, SomeIn, StringTerm, Term, VarTerm, With } from '../ast';
+import type { Body, Every, Expr, Location, Module, RefTerm, Rule, RuleHead, SomeIn, StringTerm, Term, VarTerm, With } from '../ast';
 import { BUILTINS } from './builtins';
 import { RegoCompileError, RegoCompileErrors, type CompileErrorCode } from './errors';
 import type { CheckedRule, Program, RuleGroup } from './program';
@@ -104,7 +104,12 @@ class Checker {
     const imported = scope.imports.get(v.name);
     if (imported) {
       const [root, ...rest] = imported;
-      return { type: 'Ref', head: { type: 'Var', name: root ?? 'data', location: v.location }, path: rest.map((p) => str(p, v.location)), location: v.location };
+      return {
+        type: 'Ref',
+        head: { type: 'Var', name: root ?? 'data', location: v.location },
+        path: rest.map((p) => str(p, v.location)),
+        location: v.location,
+      };
     }
     return v;
   }
@@ -166,7 +171,10 @@ class Checker {
       const targetRef: RefTerm = w.target.type === 'Var' ? { type: 'Ref', head: w.target, path: [], location: w.target.location } : w.target;
       const root = targetRef.head.type === 'Var' ? targetRef.head.name : '';
       const target = root === 'input' || root === 'data' ? w.target : this.resolveOperator(targetRef, scope, locals);
-      const value = w.value.type === 'Var' && !locals.has(w.value.name) ? this.resolveOperator({ type: 'Ref', head: w.value, path: [], location: w.value.location }, scope, locals) : this.resolveTerm(w.value, scope, locals);
+      const value =
+        w.value.type === 'Var' && !locals.has(w.value.name)
+          ? this.resolveOperator({ type: 'Ref', head: w.value, path: [], location: w.value.location }, scope, locals)
+          : this.resolveTerm(w.value, scope, locals);
       return { ...w, target, value };
     });
     return { ...lit, value, with: withs };
@@ -254,7 +262,8 @@ class Checker {
     for (const a of head.args ?? []) for (const v of termVars(a)) argVars.add(v);
     const declared = this.bodyLocals(rule.body, argVars);
     const used = new Set(declared);
-    for (const lit of rule.body) for (const v of exprVarsShallow(lit)) if ((!scope.pkg.ruleNames.has(v) && !scope.imports.has(v)) || declared.has(v)) used.add(v);
+    for (const lit of rule.body)
+      for (const v of exprVarsShallow(lit)) if ((!scope.pkg.ruleNames.has(v) && !scope.imports.has(v)) || declared.has(v)) used.add(v);
     const bodyResolved = this.resolveBody(rule.body, scope, used);
     const resolvedHead: RuleHead = {
       ...head,
@@ -304,7 +313,8 @@ class Checker {
       if (i < 0) {
         for (const lit of pending) {
           const missing = [...needs(lit, b, outer, shared)].filter((v) => !v.startsWith('$'));
-          for (const v of missing.length > 0 ? missing : [...needs(lit, b, outer, shared)]) this.fail('rego_unsafe_var_error', lit.location, `var ${v.startsWith('$') ? '_' : v} is unsafe`);
+          for (const v of missing.length > 0 ? missing : [...needs(lit, b, outer, shared)])
+            this.fail('rego_unsafe_var_error', lit.location, `var ${v.startsWith('$') ? '_' : v} is unsafe`);
         }
         return [...out, ...pending];
       }
@@ -373,7 +383,8 @@ class Checker {
             const g = groupAt(rest);
             if (g) deps.get(from)?.add(g.name);
             // refs that stop above rule paths depend on every rule below them
-            else if (rest.length === path.length - 1) for (const [name] of program.groups) if (name.startsWith(rest.join('/') + '/') || rest.length === 0) deps.get(from)?.add(name);
+            else if (rest.length === path.length - 1)
+              for (const [name] of program.groups) if (name.startsWith(rest.join('/') + '/') || rest.length === 0) deps.get(from)?.add(name);
           }
           visitTerm(t.head, from, false);
           for (const p of t.path) visitTerm(p, from, false);
@@ -394,7 +405,12 @@ class Checker {
             // literal-level operators
           } else {
             const spec = BUILTINS.get(name);
-            if (!spec) this.fail(KNOWN_OPA_BUILTIN.test(name) ? 'unsupported' : 'rego_type_error', t.location, KNOWN_OPA_BUILTIN.test(name) ? `unsupported built-in ${name}` : `undefined function ${name}`);
+            if (!spec)
+              this.fail(
+                KNOWN_OPA_BUILTIN.test(name) ? 'unsupported' : 'rego_type_error',
+                t.location,
+                KNOWN_OPA_BUILTIN.test(name) ? `unsupported built-in ${name}` : `undefined function ${name}`,
+              );
             else if (t.args.length !== spec.arity && !(literal && t.args.length === spec.arity + 1))
               this.fail('rego_type_error', t.location, `${name}: arity mismatch: expected ${spec.arity} arguments, got ${t.args.length}`);
           }
@@ -460,7 +476,11 @@ class Checker {
         if (s === 'active') {
           const cycle = [...stack.slice(stack.indexOf(next)), next];
           const g = program.groups.get(next);
-          this.fail('rego_recursion_error', g?.location ?? { file: '', line: 0, column: 0 }, `rule data.${next.replace(/\//g, '.')} is recursive: ${cycle.map((c) => c.split('/').pop()).join(' -> ')}`);
+          this.fail(
+            'rego_recursion_error',
+            g?.location ?? { file: '', line: 0, column: 0 },
+            `rule data.${next.replace(/\//g, '.')} is recursive: ${cycle.map((c) => c.split('/').pop()).join(' -> ')}`,
+          );
         } else if (s === undefined) walk(next);
       }
       stack.pop();
@@ -738,13 +758,8 @@ function binds(lit: Expr): Set<string> {
 
 // -------------------------------------------------------------------- entry
 
-export interface CheckOptions {
-  /** Unused for now: OPA's strict mode would report unused imports and vars. */
-  readonly strict?: boolean;
-}
-
 /** CHECK stage. Throws RegoCompileErrors listing every problem. */
-export function checkModules(modules: readonly Module[], _options: CheckOptions = {}): Program {
+export function checkModules(modules: readonly Module[]): Program {
   const checker = new Checker();
   const program = checker.collect(modules);
   checker.checkCalls(program);
@@ -756,5 +771,3 @@ export function checkModules(modules: readonly Module[], _options: CheckOptions 
   }
   return program;
 }
-
-export type { SomeDecl };

@@ -183,7 +183,9 @@ class Emitter {
     plan.funcs.forEach((f) => {
       if (f.path && f.memoize) funcPaths.push(`// ${this.fn(f.name)}: data.${f.path.join('.')}`);
     });
-    const pathDecls = [...this.paths].map(([json, name]) => `const ${name}: Array<string> = [${(JSON.parse(json) as string[]).map((s) => JSON.stringify(s)).join(', ')}];`);
+    const pathDecls = [...this.paths].map(
+      ([json, name]) => `const ${name}: Array<string> = [${(JSON.parse(json) as string[]).map((s) => JSON.stringify(s)).join(', ')}];`,
+    );
     const entry = [
       'export function evalEntrypoint(entrypoint: i32, input: Value | null, data: Value): Value {',
       '  const ctx = new Ctx(input, data, null);',
@@ -378,7 +380,10 @@ class Emitter {
           let typeOk = operands ? s.args.map((a, i) => `kindIn(${o(a)}, ${kindMask(operands[i] ?? 'any')})`).join(' && ') : 'true';
           // number - number or set - set: the second operand must have the first one's type
           if (s.name === 'minus' && s.args.length === 2) typeOk += ` && ${o(s.args[0] as Operand)}.kind == ${o(s.args[1] as Operand)}.kind`;
-          this.line(indent, `if (l${s.dst} === null) abortWith(${typeOk} ? ${stringLiteral(`eval_builtin_error: ${s.name}`)} : ${stringLiteral(`eval_type_error: ${s.name}: operand type`)});`);
+          this.line(
+            indent,
+            `if (l${s.dst} === null) abortWith(${typeOk} ? ${stringLiteral(`eval_builtin_error: ${s.name}`)} : ${stringLiteral(`eval_type_error: ${s.name}: operand type`)});`,
+          );
         }
         return guarded(`l${s.dst} !== null`);
       }
@@ -439,7 +444,9 @@ function numberLiteral(v: number): string {
 
 /** An AssemblyScript string literal (JSON escapes are valid there; U+2028/9 escaped too). */
 function stringLiteral(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(s)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export interface EmitOptions {

@@ -23,7 +23,10 @@ type PTerm = Term | LocalTerm;
  * function, the built-in's name otherwise). Functions and rules called under them are planned
  * as separate variants with the same replacements.
  */
-type Mock = { readonly kind: 'value'; readonly value: ConstValue } | { readonly kind: 'func'; readonly group: string } | { readonly kind: 'builtin'; readonly name: string };
+type Mock =
+  | { readonly kind: 'value'; readonly value: ConstValue }
+  | { readonly kind: 'func'; readonly group: string }
+  | { readonly kind: 'builtin'; readonly name: string };
 type Mocks = ReadonlyMap<string, Mock>;
 const NO_MOCKS: Mocks = new Map();
 
@@ -226,7 +229,8 @@ class FuncPlanner {
     if (af && bf) {
       if (a.type === 'Array' && b.type === 'Array') {
         if (a.items.length !== b.items.length) return [];
-        const step = (i: number, s: Scope): Stmt[] => (i === a.items.length ? k(s) : this.unify(a.items[i] as Term, b.items[i] as Term, s, (s2) => step(i + 1, s2)));
+        const step = (i: number, s: Scope): Stmt[] =>
+          i === a.items.length ? k(s) : this.unify(a.items[i] as Term, b.items[i] as Term, s, (s2) => step(i + 1, s2));
         return step(0, scope);
       }
       throw unsupported(a.location, 'unification of two terms that both contain unbound variables');
@@ -251,7 +255,10 @@ class FuncPlanner {
         const item = p.items[i];
         if (!item) return k(s);
         const dst = this.local();
-        return [{ op: 'Dot', dst, src: v, key: { const: this.planner.constant({ t: 'num', v: i }) } }, ...this.destructure(item, { local: dst }, s, (s2) => step(i + 1, s2))];
+        return [
+          { op: 'Dot', dst, src: v, key: { const: this.planner.constant({ t: 'num', v: i }) } },
+          ...this.destructure(item, { local: dst }, s, (s2) => step(i + 1, s2)),
+        ];
       };
       return [{ op: 'IsArray', src: v }, { op: 'LenEqual', src: v, n: p.items.length }, ...step(0, scope)];
     }
@@ -297,7 +304,10 @@ class FuncPlanner {
         const step = (i: number, s: Scope): Stmt[] => {
           const item = t.items[i];
           if (!item) return k({ local: dst }, s);
-          return this.term(item, s, (v, s2) => [t.type === 'Array' ? { op: 'ArrayAppend', array: dst, value: v } : { op: 'SetAdd', set: dst, value: v }, ...step(i + 1, s2)]);
+          return this.term(item, s, (v, s2) => [
+            t.type === 'Array' ? { op: 'ArrayAppend', array: dst, value: v } : { op: 'SetAdd', set: dst, value: v },
+            ...step(i + 1, s2),
+          ]);
         };
         return [{ op: t.type === 'Array' ? 'MakeArray' : 'MakeSet', dst }, ...step(0, scope)];
       }
@@ -357,7 +367,8 @@ class FuncPlanner {
       return this.args(t.args, scope, (ops, s) => {
         if (mock.kind === 'value') return k({ const: this.planner.constant(mock.value) }, s);
         const dst = this.local();
-        if (mock.kind === 'func') return [{ op: 'CallFunc', dst, func: this.planner.funcName(mock.group, inner), ctx: s.ctx, args: [...ops] }, ...k({ local: dst }, s)];
+        if (mock.kind === 'func')
+          return [{ op: 'CallFunc', dst, func: this.planner.funcName(mock.group, inner), ctx: s.ctx, args: [...ops] }, ...k({ local: dst }, s)];
         return [{ op: 'CallBuiltin', dst, name: mock.name, args: [...ops] }, ...k({ local: dst }, s)];
       });
     }
@@ -434,7 +445,10 @@ class FuncPlanner {
     if (node.group) {
       if (node.group.kind === 'function') throw unsupported(t.location, `function ${node.group.name.replace(/\//g, '.')} referenced as a value`);
       const dst = this.local();
-      return [{ op: 'CallFunc', dst, func: this.planner.funcName(node.group.name, scope.mocks), ctx: scope.ctx, args: [] }, ...this.path({ local: dst }, t.path, i, scope, k)];
+      return [
+        { op: 'CallFunc', dst, func: this.planner.funcName(node.group.name, scope.mocks), ctx: scope.ctx, args: [] },
+        ...this.path({ local: dst }, t.path, i, scope, k),
+      ];
     }
     if (scope.mocks.size > 0) throw unsupported(t.location, 'a whole document (rules and data) read under `with` replacing a function');
     // a node with rules below it: its whole document (base data merged with the rules' values)
@@ -487,7 +501,8 @@ class Planner {
         const v = Number(t.value);
         if (!Number.isFinite(v)) throw unsupported(t.location, `number ${t.value} is out of the range of a double`);
         // numbers are doubles: an integer literal beyond 2^53 would silently change value
-        if (/^-?\d+$/.test(t.value) && !Number.isSafeInteger(v)) throw unsupported(t.location, `integer ${t.value} is beyond 2^53 (numbers are IEEE doubles; exact integers up to 2^53)`);
+        if (/^-?\d+$/.test(t.value) && !Number.isSafeInteger(v))
+          throw unsupported(t.location, `integer ${t.value} is beyond 2^53 (numbers are IEEE doubles; exact integers up to 2^53)`);
         return { t: 'num', v };
       }
       case 'String':
@@ -533,8 +548,10 @@ class Planner {
 
   checkRegex(t: Extract<Term, { type: 'Call' }>): void {
     const pattern = t.args[0];
-    if (pattern?.type === 'String' && !this.regexSupported(pattern.value)) throw unsupported(pattern.location, `regular expression ${JSON.stringify(pattern.value)} uses syntax the built-in regex engine does not support`);
-    if (pattern && pattern.type !== 'String') throw unsupported(t.location, 'regex.match with a pattern computed at run time (only constant patterns are checked for supported syntax)');
+    if (pattern?.type === 'String' && !this.regexSupported(pattern.value))
+      throw unsupported(pattern.location, `regular expression ${JSON.stringify(pattern.value)} uses syntax the built-in regex engine does not support`);
+    if (pattern && pattern.type !== 'String')
+      throw unsupported(t.location, 'regex.match with a pattern computed at run time (only constant patterns are checked for supported syntax)');
   }
 
   arityOf(name: string, operator: RefTerm): number | undefined {
@@ -578,14 +595,18 @@ class Planner {
     }
     const c = this.tryConst(value);
     if (c) return { kind: 'value', value: c };
-    throw unsupported(location, `with replacing ${key.replace(/^data:/, 'data.').replace(/\//g, '.')} by a value computed at run time (only constants, functions and built-ins)`);
+    throw unsupported(
+      location,
+      `with replacing ${key.replace(/^data:/, 'data.').replace(/\//g, '.')} by a value computed at run time (only constants, functions and built-ins)`,
+    );
   }
 
   /** `with data.<path>`: replacing a whole rule (or a subtree) is supported, part of a rule's value or a function is not. */
   checkDataOverride(path: readonly string[], location: Location): void {
     const key = path.join('/');
     for (const g of this.program.groups.values()) {
-      if (key.startsWith(g.name + '/')) throw unsupported(location, `with data.${path.join('.')}: replacing part of rule ${g.name.replace(/\//g, '.')}'s value`);
+      if (key.startsWith(g.name + '/'))
+        throw unsupported(location, `with data.${path.join('.')}: replacing part of rule ${g.name.replace(/\//g, '.')}'s value`);
       if (g.kind === 'function' && (g.name === key || g.name.startsWith(key + '/') || key === ''))
         throw unsupported(location, `with data.${path.join('.')} replaces function ${g.name.replace(/\//g, '.')}`);
     }
@@ -609,7 +630,13 @@ class Planner {
     if (group.defaultValue) {
       const c = this.tryConst(group.defaultValue);
       if (!c) throw unsupported(group.defaultValue.location, 'default value that is not a constant');
-      body.push({ op: 'Block', body: [{ op: 'IsUndefined', src: result }, { op: 'Assign', dst: result, src: { const: this.constant(c) } }] });
+      body.push({
+        op: 'Block',
+        body: [
+          { op: 'IsUndefined', src: result },
+          { op: 'Assign', dst: result, src: { const: this.constant(c) } },
+        ],
+      });
     }
     this.funcs.set(name, {
       name,
@@ -644,7 +671,10 @@ class Planner {
       case 'partialSet': {
         const cover = this.cover(group, def);
         return fp.body(def.body, 0, scope, (s) =>
-          fp.term(def.head.key ?? def.head.value ?? { type: 'Boolean', value: true, location: def.location }, s, (v) => [...cover, { op: 'SetAdd', set: result, value: v }]),
+          fp.term(def.head.key ?? def.head.value ?? { type: 'Boolean', value: true, location: def.location }, s, (v) => [
+            ...cover,
+            { op: 'SetAdd', set: result, value: v },
+          ]),
         );
       }
       case 'partialObject': {
@@ -670,13 +700,22 @@ class Planner {
           const cover = this.cover(group, rule);
           const alt = bindArgs(0, scope, (s) =>
             fp.body(rule.body, 0, s, (s2) =>
-              fp.term(rule.head.value ?? { type: 'Boolean', value: true, location: rule.location }, s2, (v) => [...cover, { op: 'Assign', dst: value, src: v }]),
+              fp.term(rule.head.value ?? { type: 'Boolean', value: true, location: rule.location }, s2, (v) => [
+                ...cover,
+                { op: 'Assign', dst: value, src: v },
+              ]),
             ),
           );
           stmts.push({ op: 'Block', body: first ? alt : [{ op: 'IsUndefined', src: value }, ...alt] });
           first = false;
         }
-        stmts.push({ op: 'Block', body: [{ op: 'IsDefined', src: value }, { op: 'SetOnce', dst: result, value: { local: value }, conflict }] });
+        stmts.push({
+          op: 'Block',
+          body: [
+            { op: 'IsDefined', src: value },
+            { op: 'SetOnce', dst: result, value: { local: value }, conflict },
+          ],
+        });
         return stmts;
       }
     }
@@ -690,7 +729,10 @@ class Planner {
     const fp = new FuncPlanner(this, name);
     const result = fp.local();
     const data = fp.local();
-    const body: Stmt[] = [{ op: 'MakeObject', dst: result }, { op: 'Data', dst: data, ctx: 0 }];
+    const body: Stmt[] = [
+      { op: 'MakeObject', dst: result },
+      { op: 'Data', dst: data, ctx: 0 },
+    ];
     // copy base data at the path (if it is an object)
     const base = fp.local();
     const copy: Stmt[] = [];
@@ -702,7 +744,11 @@ class Planner {
     }
     const k = fp.local();
     const v = fp.local();
-    copy.push({ op: 'Assign', dst: base, src }, { op: 'IsObject', src: { local: base } }, { op: 'Scan', src: { local: base }, key: k, value: v, body: [{ op: 'ObjectInsert', object: result, key: { local: k }, value: { local: v } }] });
+    copy.push(
+      { op: 'Assign', dst: base, src },
+      { op: 'IsObject', src: { local: base } },
+      { op: 'Scan', src: { local: base }, key: k, value: v, body: [{ op: 'ObjectInsert', object: result, key: { local: k }, value: { local: v } }] },
+    );
     body.push({ op: 'Block', body: copy });
     for (const [seg, child] of node.children) {
       if (child.group?.kind === 'function') continue;

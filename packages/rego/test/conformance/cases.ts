@@ -35,4 +35,3 @@ export function loadCases(root = CORPUS): ConformanceCase[] {
   }
   return out;
 }
-

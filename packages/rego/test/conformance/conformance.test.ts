@@ -25,7 +25,9 @@ test('OPA conformance: >= 90% pass, every other case is a compile-time "unsuppor
   }
   const total = cases.length;
   const passed = [...byCategory.values()].reduce((n, r) => n + r.pass, 0);
-  const lines = [...byCategory].map(([category, r]) => `${category.padEnd(22)} pass ${String(r.pass).padStart(3)}  unsupported ${String(r.unsupported).padStart(2)}  wrong ${r.wrong}`);
+  const lines = [...byCategory].map(
+    ([category, r]) => `${category.padEnd(22)} pass ${String(r.pass).padStart(3)}  unsupported ${String(r.unsupported).padStart(2)}  wrong ${r.wrong}`,
+  );
   console.log(`OPA conformance: ${passed}/${total} pass (${((100 * passed) / total).toFixed(1)}%)\n${lines.join('\n')}\n\n${notPassing.join('\n')}`);
   expect(wrong).toEqual([]);
   expect(passed / total).toBeGreaterThanOrEqual(0.9);
