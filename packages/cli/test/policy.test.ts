@@ -76,7 +76,7 @@ test('policy build writes an OPA bundle the official SDK loads: manifest entrypo
   expect(built.code).toBe(0);
   expect(built.stdout).toMatch(/trading_risk_v1 revision 1\.0\.0\+[0-9a-f]{12}, \d+ bytes, sha256 [0-9a-f]{64}/);
   const bundle = await readBundle(fs.readFileSync(out));
-  expect(bundle.manifest.roots).toEqual(['trading_risk_v1']);
+  expect(bundle.manifest?.roots).toEqual(['trading_risk_v1']);
   expect(bundle.wasm[0]?.entrypoints).toEqual(['trading_risk_v1/decision', 'trading_risk_v1/allow', 'trading_risk_v1/reasons']);
   expect((bundle.data as { trading_risk_v1: { limits: { max_order_notional_usd: number } } }).trading_risk_v1.limits.max_order_notional_usd).toBe(250000);
 
@@ -103,7 +103,7 @@ test('a directory of .rego files without pack.yaml builds with every rule as an 
   expect(built.code).toBe(0);
   const bundle = await readBundle(fs.readFileSync(out));
   expect(bundle.wasm[0]?.entrypoints).toEqual(['adhoc/rules/allow', 'adhoc/rules/level']);
-  expect(bundle.manifest.roots).toEqual(['adhoc/rules']);
+  expect(bundle.manifest?.roots).toEqual(['adhoc/rules']);
 }, 120_000);
 
 test('sign and verify with RS256, ES256 and HS256; a tampered, missing or extra file fails verify', async () => {
