@@ -79,6 +79,9 @@ export const BUILTINS: ReadonlyMap<string, BuiltinSpec> = new Map<string, Builti
   ['object.remove', typed('object array|set|object')],
   ['array.concat', typed('array array')],
   ['array.slice', typed('array number number')],
+  ['array.reverse', typed('array')],
+  ['object.union_n', typed('array')],
+  ['object.filter', typed('object array|set|object')],
   ['union', typed('set')],
   ['intersection', typed('set')],
   // types
