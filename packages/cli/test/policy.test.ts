@@ -3,6 +3,7 @@
  * the official SDK (@open-policy-agent/opa-wasm) loads, signed and verified with each algorithm,
  * evaluated, and served over HTTP with ETags.
  */
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -210,3 +211,32 @@ test('policy publish serves bundles with strong ETags (304 on If-None-Match) unt
   expect(again.status).toBe(304);
   stop();
 }, 120_000);
+
+const hasOpa = spawnSync('opa', ['version'], { encoding: 'utf8' }).status === 0;
+
+test('--engine opa without an opa binary is a usage error that says what to install', async () => {
+  if (hasOpa) return; // covered by the next test where opa exists
+  const result = await runCli(['policy', 'build', 'authz_v1', '--engine', 'opa', '--out', path.join(work, 'opa.tar.gz')]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/--engine opa needs an `opa` binary on PATH/);
+  expect(fs.existsSync(path.join(work, 'opa.tar.gz'))).toBe(false);
+});
+
+// Runs only where an `opa` binary is on PATH (none is installable here from npm or Debian).
+(hasOpa ? test : test.skip)(
+  '--engine opa builds with opa build -t wasm: same decisions as the builtin compiler',
+  async () => {
+    const viaOpa = path.join(work, 'trading-opa.tar.gz');
+    const viaBuiltin = path.join(work, 'trading-builtin.tar.gz');
+    expect((await runCli(['policy', 'build', 'trading_risk_v1', '--engine', 'opa', '--out', viaOpa])).code).toBe(0);
+    expect((await runCli(['policy', 'build', 'trading_risk_v1', '--out', viaBuiltin])).code).toBe(0);
+    const decide = async (file: string): Promise<unknown> => {
+      const bundle = await readBundle(fs.readFileSync(file));
+      const policy = await loadPolicy(bundle.wasm[0]?.bytes as Uint8Array, undefined, hostBuiltins());
+      policy.setData(bundle.data as object);
+      return policy.evaluate({ ...intent, intent: { ...intent.intent, notional_usd: 300000 } }, 'trading_risk_v1/decision');
+    };
+    expect(await decide(viaOpa)).toEqual(await decide(viaBuiltin));
+  },
+  120_000,
+);
