@@ -177,13 +177,25 @@ describe('contracts lock', () => {
 });
 
 describe('contracts check', () => {
-  it('runs validate, compat and generate --check on this repository', async () => {
+  it('runs validate, compat, generate --check, policy test and policy build on this repository', async () => {
     const { code, stdout } = await runCli(['check']);
     expect(stdout).toContain('== validate');
     expect(stdout).toContain('== compat --against lock');
     expect(stdout).toContain('== generate --check');
-    expect(stdout).toContain('check: all 3 stages passed');
+    expect(stdout).toMatch(/== policy test\n[\s\S]*PASS: 32\/32/);
+    expect(stdout).toMatch(/== policy build\ndist\/policies\/authz_v1\.tar\.gz: authz_v1 revision /);
+    expect(stdout).toContain('check: all 5 stages passed');
     expect(code).toBe(0);
-    expect(REPO_ROOT).toBeTruthy();
-  });
+    expect(fs.existsSync(path.join(REPO_ROOT, 'dist', 'policies', 'trading_risk_v1.tar.gz'))).toBe(true);
+  }, 120_000);
+
+  it('fails (exit 1) when a policy test fails, naming the stage', async () => {
+    const repo = copyRepo();
+    edit(repo, 'policies/authz_v1/authz_v1.rego', 'input.contract == halt_contract', 'input.contract == "nothing"');
+    const { code, stdout } = await runCli(['check'], repo);
+    expect(stdout).toMatch(/test_halt_consumable_by_every_agent_even_unlisted: FAIL/);
+    expect(stdout).toMatch(/check: FAILED \(.*policy test.*\)/);
+    expect(code).toBe(1);
+    fs.rmSync(repo, { recursive: true, force: true });
+  }, 120_000);
 });
