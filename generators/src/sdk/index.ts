@@ -10,8 +10,12 @@
  * `ContractSchema`), the fingerprint of its canonical form (`<name>Fingerprint`, as recorded in
  * the compatibility lock), a validator (`validate<Type>`, `is<Type>`) and — for contracts carried
  * as the value of a topic of their own — the topic (`<name>Topic`), the runtime definition
- * (`<name>Definition`) and typed producer/consumer factories. Output is deterministic: contracts
- * and packages sorted by name, no timestamps.
+ * (`<name>Definition`) and typed producer/consumer factories. A policy-gated contract also gets a
+ * guard per policy pack that gates it (pack.yaml `gates`), bound to the pack's decision entrypoint
+ * (`<package>/decision`): the pack and entrypoint (`<name>GuardPack`, `<name>GuardEntrypoint`), the
+ * input and decision types (`<Type>GuardInput`, `<Type>GuardDecision`), `create<Type>Guard(options)`
+ * (a runtime PolicyGuard) and, on a topic of its own, `create<Type>GuardedProducer(options)`. Output
+ * is deterministic: contracts and packages sorted by name, no timestamps.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,7 +28,7 @@ import type { Options } from 'prettier';
 import { format } from 'prettier/standalone';
 import { IndentationText, Project, QuoteKind, VariableDeclarationKind, type SourceFile } from 'ts-morph';
 import { fingerprint } from '@dynamic-capital/contracts-compat';
-import { referencedSchemas, type Contract, type ContractGraph } from '@dynamic-capital/contracts-model';
+import { referencedSchemas, type Contract, type ContractGraph, type PolicyPack } from '@dynamic-capital/contracts-model';
 import { contractTypeName, contractTypes } from '../types';
 
 /** One file a generator produces: path relative to the repository root (forward slashes) and its text. */
@@ -71,6 +75,51 @@ function camelCase(pascal: string): string {
   return pascal.charAt(0).toLowerCase() + pascal.slice(1);
 }
 
+/** The guard of a policy-gated contract for one pack that gates it. */
+interface SdkGuard {
+  readonly pack: string;
+  /** `<package>/decision`, as OPA names entrypoints. */
+  readonly entrypoint: string;
+  /** Between the contract's name and `Guard` in the exported names: '' for the only gating pack, else PascalCase(pack). */
+  readonly infix: string;
+}
+
+function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== '')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** The decision entrypoint of a pack: `<package>/decision` (or the only `.../decision` it lists). */
+function decisionEntrypoint(contract: string, pack: PolicyPack): string {
+  const preferred = pack.packageName === null ? undefined : `${pack.packageName.replace(/\./g, '/')}/decision`;
+  if (preferred !== undefined && pack.entrypoints.includes(preferred)) return preferred;
+  const decisions = pack.entrypoints.filter((e) => e.endsWith('/decision'));
+  if (decisions.length === 1 && decisions[0] !== undefined) return decisions[0];
+  throw new Error(
+    `generateSdkPackages: ${contract} is gated by policy pack ${pack.name}, which lists no decision entrypoint ` +
+      `(${preferred ?? '<package>/decision'} returning {allow, reasons}) in policies/${pack.name}/pack.yaml entrypoints`,
+  );
+}
+
+/** The guards of a policy-gated contract: one per pack whose pack.yaml `gates` lists it, by pack name. */
+function contractGuards(graph: ContractGraph, contract: Contract): SdkGuard[] {
+  if (!contract.policyGated) return [];
+  const packs = [...graph.policies.values()].filter((p) => p.gates.includes(contract.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (packs.length === 0) {
+    throw new Error(
+      `generateSdkPackages: ${contract.name} is policy_gated but no policy pack gates it; list it under gates in the pack.yaml of the pack that decides on it`,
+    );
+  }
+  return packs.map((pack) => ({
+    pack: pack.name,
+    entrypoint: decisionEntrypoint(contract.name, pack),
+    infix: packs.length === 1 ? '' : pascalCase(pack.name),
+  }));
+}
+
 /** A contract as the SDK exposes it. */
 interface SdkContract {
   readonly contract: Contract;
@@ -82,6 +131,8 @@ interface SdkContract {
   readonly types: string;
   /** Carried as the value of a topic of its own: gets a definition and producer/consumer factories. */
   readonly onTopic: boolean;
+  /** Policy-gated: a guard per gating pack. */
+  readonly guards: readonly SdkGuard[];
 }
 
 async function sdkContract(graph: ContractGraph, contract: Contract): Promise<SdkContract> {
@@ -98,6 +149,7 @@ async function sdkContract(graph: ContractGraph, contract: Contract): Promise<Sd
     references,
     types: await contractTypes(graph, contract),
     onTopic: contract.topic !== null && contract.carrier === 'value',
+    guards: contractGuards(graph, contract),
   };
 }
 
@@ -132,20 +184,27 @@ function buildIndex(project: Project, domain: string, contracts: readonly SdkCon
   const anyOnTopic = contracts.some((c) => c.onTopic);
   const anyAvro = contracts.some((c) => c.contract.format === 'avro');
   const anyJson = contracts.some((c) => c.contract.format === 'json');
+  const anyGuard = contracts.some((c) => c.guards.length > 0);
+  const anyGuardedProducer = contracts.some((c) => c.guards.length > 0 && c.onTopic);
   file.addStatements(
     `/**\n * ${sdkPackageName(domain)}: the typed SDK of the ${domain} domain's contracts.\n * Generated by \`contracts generate\` from schemas/: do not edit.\n */`,
   );
+  const byName = (a: string, b: string): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
   const valueImports = [
     ...(anyAvro ? ['avroIssues', 'buildAvroType'] : []),
     ...(anyJson ? ['compileJsonValidator'] : []),
     ...(anyOnTopic ? ['createConsumer', 'createProducer', 'defineContract'] : []),
-  ];
+    ...(anyGuard ? ['PolicyGuard', 'policyInputEncoder'] : []),
+    ...(anyGuardedProducer ? ['createGuardedProducer'] : []),
+  ].sort(byName);
   const typeImports = [
     ...(anyOnTopic ? ['ConsumerOptions', 'ContractConsumer', 'ContractDefinition', 'ContractProducer'] : []),
     'ContractSchema',
     ...(anyOnTopic ? ['ProducerOptions'] : []),
     'ValidationIssue',
-  ];
+    ...(anyGuard ? ['PolicyGuardOptions'] : []),
+    ...(anyGuardedProducer ? ['GuardedProducer', 'GuardedProducerOptions'] : []),
+  ].sort(byName);
   file.addImportDeclaration({
     moduleSpecifier: RUNTIME_PACKAGE,
     namedImports: [...valueImports.map((name) => ({ name })), ...typeImports.map((name) => ({ name, isTypeOnly: true }))],
@@ -238,8 +297,86 @@ function buildIndex(project: Project, domain: string, contracts: readonly SdkCon
         statements: [`return createConsumer<${typeName}>(${prefix}Definition, options);`],
       });
     }
+    for (const guard of c.guards) addGuard(file, c, guard);
   }
   return file;
+}
+
+/** The guard exports of one policy-gated contract and one pack that gates it. */
+function addGuard(file: SourceFile, c: SdkContract, guard: SdkGuard): void {
+  const { typeName, prefix, contract } = c;
+  const name = `${typeName}${guard.infix}Guard`;
+  const constPrefix = `${prefix}${guard.infix}Guard`;
+  const input = `${name}Input`;
+  const decision = `${name}Decision`;
+  const options = `${name}Options`;
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [`Policy pack that gates ${contract.name} (its pack.yaml lists the contract under \`gates\`).`],
+    declarations: [{ name: `${constPrefix}Pack`, initializer: literal(guard.pack) }],
+  });
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [`Entrypoint the ${guard.pack} guard of ${contract.name} evaluates: the pack's decision, \`{allow, reasons}\`.`],
+    declarations: [{ name: `${constPrefix}Entrypoint`, initializer: literal(guard.entrypoint) }],
+  });
+  file.addTypeAlias({
+    isExported: true,
+    name: input,
+    docs: [
+      `Input of the ${guard.pack} guard of ${contract.name}: the candidate {@link ${typeName}} as \`intent\`, plus whatever else the pack reads ` +
+        `(see policies/${guard.pack}; pack.yaml does not declare the input's shape, so only \`intent\` is typed). ` +
+        `Avro decimals of \`intent\` (exact strings in {@link ${typeName}}) reach the policy as JSON numbers.`,
+    ],
+    type: `{ readonly intent: ${typeName} } & Readonly<Record<string, unknown>>`,
+  });
+  file.addInterface({
+    isExported: true,
+    name: decision,
+    docs: [
+      `Decision of ${guard.entrypoint}: \`allow\` is true only when \`reasons\` is empty; reasons are \`"CODE: detail"\` (branch on the code). ` +
+        `A guard that cannot decide denies with a GUARD_* reason instead.`,
+    ],
+    properties: [
+      { name: 'allow', type: 'boolean' },
+      { name: 'reasons', type: 'string[]' },
+    ],
+  });
+  file.addTypeAlias({
+    isExported: true,
+    name: options,
+    docs: [`Options of {@link create${name}}: those of PolicyGuard.start, with the pack, the entrypoint and the input encoding fixed.`],
+    type: `Omit<PolicyGuardOptions<${input}, ${decision}>, 'pack' | 'entrypoint' | 'encodeInput'>`,
+  });
+  file.addFunction({
+    isExported: true,
+    name: `create${name}`,
+    docs: [
+      `The guard of ${contract.name}: ${guard.entrypoint} evaluated on the signed bundles of \`options.source\` (verified with \`options.verification\`; ` +
+        `a new revision is picked up without restart, a bad one rejected). Fails closed: denies on any error, timeout or malformed decision, ` +
+        `and with GUARD_NO_POLICY until a verified bundle is active (see \`ready()\`). Every decision carries the deciding bundle's \`policyHash\`.`,
+    ],
+    parameters: [{ name: 'options', type: options }],
+    returnType: `Promise<PolicyGuard<${input}, ${decision}>>`,
+    statements: [
+      `return PolicyGuard.start<${input}, ${decision}>({ ...options, pack: ${constPrefix}Pack, entrypoint: ${constPrefix}Entrypoint, encodeInput: policyInputEncoder({ intent: ${prefix}Schema }) });`,
+    ],
+  });
+  if (!c.onTopic) return;
+  file.addFunction({
+    isExported: true,
+    name: `create${typeName}${guard.infix}GuardedProducer`,
+    docs: [
+      `A producer of ${contract.name} that sends only what its ${guard.pack} guard allows: \`send(value, { policyInput, signature })\` throws ` +
+        `PolicyDeniedError (nothing sent) on a deny, and sends an allowed value with the deciding bundle's hash as the envelope's policy_hash.`,
+    ],
+    typeParameters: ['Context'],
+    parameters: [{ name: 'options', type: `GuardedProducerOptions<${typeName}, ${input}, ${decision}, Context>` }],
+    returnType: `GuardedProducer<${typeName}, ${decision}, Context>`,
+    statements: [`return createGuardedProducer(${prefix}Definition, options);`],
+  });
 }
 
 function tsconfigText(): string {
@@ -273,6 +410,16 @@ export async function generateSdkPackages(graph: ContractGraph): Promise<Generat
     const dir = sdkPackageDir(domain);
     const packageName = sdkPackageName(domain);
     const firstOnTopic = contracts.find((c) => c.onTopic);
+    const guardRows = contracts.flatMap((c) =>
+      c.guards.map((g) => ({
+        contract: c.contract.name,
+        pack: g.pack,
+        entrypoint: g.entrypoint,
+        create: `create${c.typeName}${g.infix}Guard`,
+        producer: c.onTopic ? `create${c.typeName}${g.infix}GuardedProducer` : null,
+        typeName: c.typeName,
+      })),
+    );
     const view = {
       packageName,
       domain,
@@ -287,6 +434,8 @@ export async function generateSdkPackages(graph: ContractGraph): Promise<Generat
         fingerprint: c.fingerprint,
       })),
       example: firstOnTopic ? { create: `create${firstOnTopic.typeName}`, typeName: firstOnTopic.typeName } : null,
+      guards: guardRows,
+      guardExample: guardRows.find((g) => g.producer !== null) ?? null,
     };
     const index = buildIndex(project, domain, contracts);
     const indexText = index.getFullText();

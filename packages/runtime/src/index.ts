@@ -9,3 +9,4 @@ export * from './producer';
 export * from './consumer';
 export * from './halt';
 export * from './dedupe';
+export * from './guard';

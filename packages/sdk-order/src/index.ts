@@ -6,13 +6,19 @@ import {
   avroIssues,
   buildAvroType,
   createConsumer,
+  createGuardedProducer,
   createProducer,
   defineContract,
+  PolicyGuard,
+  policyInputEncoder,
   type ConsumerOptions,
   type ContractConsumer,
   type ContractDefinition,
   type ContractProducer,
   type ContractSchema,
+  type GuardedProducer,
+  type GuardedProducerOptions,
+  type PolicyGuardOptions,
   type ProducerOptions,
   type ValidationIssue,
 } from '@dynamic-capital/contracts-runtime';
@@ -403,4 +409,38 @@ export function createRouteIntentProducer(options: ProducerOptions): ContractPro
 /** A consumer of order.intent.route.v1: the handler receives validated {@link RouteIntent} values. */
 export function createRouteIntentConsumer(options: ConsumerOptions<RouteIntent>): ContractConsumer {
   return createConsumer<RouteIntent>(routeIntentDefinition, options);
+}
+
+/** Policy pack that gates order.intent.route.v1 (its pack.yaml lists the contract under `gates`). */
+export const routeIntentGuardPack = 'trading_risk_v1';
+/** Entrypoint the trading_risk_v1 guard of order.intent.route.v1 evaluates: the pack's decision, `{allow, reasons}`. */
+export const routeIntentGuardEntrypoint = 'trading_risk_v1/decision';
+
+/** Input of the trading_risk_v1 guard of order.intent.route.v1: the candidate {@link RouteIntent} as `intent`, plus whatever else the pack reads (see policies/trading_risk_v1; pack.yaml does not declare the input's shape, so only `intent` is typed). Avro decimals of `intent` (exact strings in {@link RouteIntent}) reach the policy as JSON numbers. */
+export type RouteIntentGuardInput = { readonly intent: RouteIntent } & Readonly<Record<string, unknown>>;
+
+/** Decision of trading_risk_v1/decision: `allow` is true only when `reasons` is empty; reasons are `"CODE: detail"` (branch on the code). A guard that cannot decide denies with a GUARD_* reason instead. */
+export interface RouteIntentGuardDecision {
+  allow: boolean;
+  reasons: string[];
+}
+
+/** Options of {@link createRouteIntentGuard}: those of PolicyGuard.start, with the pack, the entrypoint and the input encoding fixed. */
+export type RouteIntentGuardOptions = Omit<PolicyGuardOptions<RouteIntentGuardInput, RouteIntentGuardDecision>, 'pack' | 'entrypoint' | 'encodeInput'>;
+
+/** The guard of order.intent.route.v1: trading_risk_v1/decision evaluated on the signed bundles of `options.source` (verified with `options.verification`; a new revision is picked up without restart, a bad one rejected). Fails closed: denies on any error, timeout or malformed decision, and with GUARD_NO_POLICY until a verified bundle is active (see `ready()`). Every decision carries the deciding bundle's `policyHash`. */
+export function createRouteIntentGuard(options: RouteIntentGuardOptions): Promise<PolicyGuard<RouteIntentGuardInput, RouteIntentGuardDecision>> {
+  return PolicyGuard.start<RouteIntentGuardInput, RouteIntentGuardDecision>({
+    ...options,
+    pack: routeIntentGuardPack,
+    entrypoint: routeIntentGuardEntrypoint,
+    encodeInput: policyInputEncoder({ intent: routeIntentSchema }),
+  });
+}
+
+/** A producer of order.intent.route.v1 that sends only what its trading_risk_v1 guard allows: `send(value, { policyInput, signature })` throws PolicyDeniedError (nothing sent) on a deny, and sends an allowed value with the deciding bundle's hash as the envelope's policy_hash. */
+export function createRouteIntentGuardedProducer<Context>(
+  options: GuardedProducerOptions<RouteIntent, RouteIntentGuardInput, RouteIntentGuardDecision, Context>,
+): GuardedProducer<RouteIntent, RouteIntentGuardDecision, Context> {
+  return createGuardedProducer(routeIntentDefinition, options);
 }
