@@ -1,3 +1,4 @@
+/** OPA's conformance cases as stored in ../shared/corpora/opa-conformance (one YAML file of cases each). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';

@@ -3,46 +3,12 @@
  * official SDK (@open-policy-agent/opa-wasm). A case's query becomes a rule of a synthetic
  * package whose value is the set of its bindings; its result set is compared with want_result.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import { parse as parseYaml } from 'yaml';
 import { compilePolicy, parseModule, RegoCompileErrors, RegoSyntaxError } from '../../src';
 import { termVars } from '../../src/check/check';
-
-export const CORPUS = path.resolve(__dirname, '../../../../../shared/corpora/opa-conformance');
-
-export interface ConformanceCase {
-  readonly category: string;
-  readonly file: string;
-  readonly note: string;
-  readonly query: string;
-  readonly modules?: string[];
-  readonly data?: unknown;
-  readonly input?: unknown;
-  readonly input_term?: string;
-  readonly want_result?: Record<string, unknown>[];
-  readonly want_error_code?: string;
-  readonly want_error?: string;
-  readonly sort_bindings?: boolean;
-  readonly strict_error?: boolean;
-}
+import type { ConformanceCase } from './cases';
 
 export type Outcome = { status: 'pass' } | { status: 'unsupported'; detail: string } | { status: 'wrong'; detail: string };
-
-export function loadCases(root = CORPUS): ConformanceCase[] {
-  const out: ConformanceCase[] = [];
-  for (const category of fs.readdirSync(root).sort()) {
-    const dir = path.join(root, category);
-    if (!fs.statSync(dir).isDirectory()) continue;
-    for (const file of fs.readdirSync(dir).sort()) {
-      if (!file.endsWith('.yaml')) continue;
-      const doc = parseYaml(fs.readFileSync(path.join(dir, file), 'utf8')) as { cases?: Omit<ConformanceCase, 'category' | 'file'>[] };
-      for (const c of doc.cases ?? []) out.push({ ...c, category, file });
-    }
-  }
-  return out;
-}
 
 /** Variables of a query, in order of appearance (the binding names). */
 function queryVars(query: string): string[] {
