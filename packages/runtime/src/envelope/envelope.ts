@@ -61,6 +61,11 @@ export function formatSchemaRef(ref: SchemaRef): string {
 export function parseSchemaRef(text: string): SchemaRef {
   if (!ENVELOPE_PATTERNS.schema_ref.test(text))
     throw new EnvelopeError('schema_ref', 'MALFORMED', `schema_ref ${JSON.stringify(text)} is not <subject>@<version> or id:<id>`);
+  return schemaRefOf(text);
+}
+
+/** A schema_ref already checked against its pattern. */
+function schemaRefOf(text: string): SchemaRef {
   if (text.startsWith('id:')) return { kind: 'id', id: Number(text.slice(3)) };
   const at = text.lastIndexOf('@');
   return { kind: 'subject', subject: text.slice(0, at), version: Number(text.slice(at + 1)) };
@@ -224,7 +229,8 @@ export function parseEnvelope(headers: RecordHeaders): Envelope {
     ttlMs: safeInteger('ttl_ms', required(headers, 'ttl_ms')),
     nonce: required(headers, 'nonce'),
     producer: required(headers, 'producer'),
-    schemaRef: parseSchemaRef(required(headers, 'schema_ref')),
+    // required() checked the pattern
+    schemaRef: schemaRefOf(required(headers, 'schema_ref')),
   };
   const policyHash = optional(headers, 'policy_hash');
   if (policyHash !== undefined) envelope.policyHash = policyHash;

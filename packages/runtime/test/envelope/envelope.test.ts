@@ -203,6 +203,20 @@ describe('NonceStore', () => {
     expect(store.seen('b', T0 + 2000)).toBe(false); // expired, remembered again
   });
 
+  it('sweeps expired nonces as new ones arrive: memory follows the live window, not the total', () => {
+    let now = T0;
+    const store = new NonceStore({ max: 1_000_000, clock: () => now });
+    let replays = 0;
+    for (let i = 0; i < 100_000; i++) {
+      now = T0 + i; // one message per ms, each live for 1 s
+      if (store.seen(`n${i}`, now + 1000)) replays++;
+    }
+    expect(replays).toBe(0);
+    expect(store.size).toBeLessThanOrEqual(1002);
+    expect(store.prematureEvictions).toBe(0);
+    expect(store.seen('n99990', now + 1000)).toBe(true); // still live
+  });
+
   it('keeps nonces for a grace period beyond expiry and ignores already-expired ones', () => {
     let now = T0;
     const store = new NonceStore({ graceMs: 500, clock: () => now });
