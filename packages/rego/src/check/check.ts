@@ -126,8 +126,8 @@ class Checker {
     return op;
   }
 
-  /** Variables a body declares or binds (so they shadow rule names): `some`, `:=`, `=`, `some .. in`, and every var used. */
-  bodyLocals(body: Body, outer: ReadonlySet<string>, explicitOnly = false): Set<string> {
+  /** Variables a body declares (they shadow rule names): `some x`, `x := ...`, `some .. in` patterns. */
+  bodyLocals(body: Body, outer: ReadonlySet<string>): Set<string> {
     const out = new Set(outer);
     for (const lit of body) {
       const v = lit.value;
@@ -137,8 +137,6 @@ class Checker {
         for (const x of termVars(v.value)) out.add(x);
       } else if (v.type === 'Call' && v.operator.head.type === 'Var' && v.operator.head.name === 'assign' && v.args[0]) {
         for (const x of termVars(v.args[0])) out.add(x);
-      } else if (!explicitOnly && v.type === 'Call' && v.operator.head.type === 'Var' && v.operator.head.name === 'eq') {
-        // `x = 1`: x is local unless it names a rule (then it is a comparison with the rule)
       }
     }
     return out;
@@ -274,7 +272,7 @@ class Checker {
     };
     const bound = new Set<string>();
     for (const a of resolvedHead.args ?? []) for (const v of termVars(a)) bound.add(v);
-    const body = this.order(bodyResolved, bound, rule.location);
+    const body = this.order(bodyResolved, bound);
     // head safety: vars of key/value must be bound by args or body
     const boundAfter = new Set(bound);
     for (const lit of body) for (const v of exprVarsShallow(lit)) boundAfter.add(v);
@@ -293,7 +291,7 @@ class Checker {
    * first runnable literal goes first). Reports the variables of literals that never become
    * runnable as unsafe.
    */
-  order(body: Body, bound: ReadonlySet<string>, location: Location): Body {
+  order(body: Body, bound: ReadonlySet<string>): Body {
     const outer = new Set<string>();
     const counts = new Map<string, number>();
     for (const lit of body) {
@@ -322,7 +320,6 @@ class Checker {
       out.push(this.orderNested(lit, b));
       for (const v of binds(lit)) b.add(v);
     }
-    if (body.length === 0) void location;
     return out;
   }
 
@@ -333,7 +330,7 @@ class Checker {
       const inner = new Set(bound);
       if (v.key) inner.add(v.key.name);
       inner.add(v.value.name);
-      return { ...lit, value: { ...v, body: this.order(v.body, inner, v.location) } };
+      return { ...lit, value: { ...v, body: this.order(v.body, inner) } };
     }
     if (v.type === 'SomeDecl') return lit;
     if (v.type === 'SomeIn') return { ...lit, value: { ...v, collection: this.orderTerm(v.collection, bound) } };
@@ -344,9 +341,9 @@ class Checker {
     switch (t.type) {
       case 'ArrayComprehension':
       case 'SetComprehension':
-        return { ...t, body: this.order(t.body, bound, t.location) };
+        return { ...t, body: this.order(t.body, bound) };
       case 'ObjectComprehension':
-        return { ...t, body: this.order(t.body, bound, t.location) };
+        return { ...t, body: this.order(t.body, bound) };
       case 'Ref':
         return { ...t, head: this.orderTerm(t.head, bound), path: t.path.map((p) => this.orderTerm(p, bound)) };
       case 'Array':
