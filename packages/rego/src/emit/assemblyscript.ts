@@ -178,11 +178,6 @@ class Emitter {
     const consts: string[] = [];
     plan.constants.forEach((c, i) => consts.push(...this.constant(c, `K${i}`)));
     plan.funcs.forEach((f) => this.func(f));
-    // functions' data paths for `with data` overrides
-    const funcPaths: string[] = [];
-    plan.funcs.forEach((f) => {
-      if (f.path && f.memoize) funcPaths.push(`// ${this.fn(f.name)}: data.${f.path.join('.')}`);
-    });
     const pathDecls = [...this.paths].map(
       ([json, name]) => `const ${name}: Array<string> = [${(JSON.parse(json) as string[]).map((s) => JSON.stringify(s)).join(', ')}];`,
     );
@@ -204,7 +199,7 @@ class Emitter {
       '  return out;',
       '}',
     ];
-    return [...head, ...consts, ...pathDecls, ...this.coverDecls, ...funcPaths, ...this.out, ...entry, ''].join('\n');
+    return [...head, ...consts, ...pathDecls, ...this.coverDecls, ...this.out, ...entry, ''].join('\n');
   }
 
   private nativeBuiltins(): string[] {
