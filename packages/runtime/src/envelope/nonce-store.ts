@@ -5,10 +5,11 @@
  * a nonce before its expiry, a replay of it would go unnoticed: `prematureEvictions` counts those
  * so the bound can be sized (alert on it being > 0).
  *
- * A Map in insertion order is the whole structure: the oldest nonce is the first key, and since
- * every message of a stream has a similar TTL, insertion order is close to expiry order. Each
- * `seen` drops a few expired nonces from the front (amortised O(1), no timers); the bound evicts
- * from the front too.
+ * A Map answers membership; a FIFO queue beside it keeps insertion order, which is close to
+ * expiry order since the messages of a stream have similar TTLs. Each `seen` drops a few expired
+ * nonces from the head of the queue (amortised O(1), no timers); the bound evicts from the head
+ * too. (Iterating the Map itself from the front would walk over the holes V8 leaves for deleted
+ * entries until its next rehash: quadratic under steady eviction.)
  */
 
 export interface NonceStoreOptions {
@@ -24,8 +25,11 @@ export interface NonceStoreOptions {
 const SWEEP_PER_CALL = 2;
 
 export class NonceStore {
-  /** nonce -> epoch ms until which it is remembered, in insertion order. */
+  /** nonce -> epoch ms until which it is remembered. */
   private readonly expiries = new Map<string, number>();
+  /** Insertion order: queue[head..] are the nonces of `expiries` (and some already dropped). */
+  private queue: string[] = [];
+  private head = 0;
   private readonly clock: () => number;
   private readonly graceMs: number;
   private readonly max: number;
@@ -52,12 +56,13 @@ export class NonceStore {
     if (this.expiries.size >= this.max) {
       this.sweep(now, Infinity);
       while (this.expiries.size >= this.max) {
-        const oldest = this.expiries.keys().next().value as string;
-        this.expiries.delete(oldest);
-        this.prematureEvictions++;
+        const oldest = this.shift();
+        if (oldest === undefined) break; // unreachable: every held nonce is queued
+        if (this.expiries.delete(oldest)) this.prematureEvictions++;
       }
     }
     this.expiries.set(nonce, keepUntil);
+    this.queue.push(nonce);
     return false;
   }
 
@@ -70,15 +75,32 @@ export class NonceStore {
   purge(): void {
     const now = this.clock();
     for (const [nonce, until] of this.expiries) if (until < now) this.expiries.delete(nonce);
+    this.queue = this.queue.slice(this.head).filter((n) => this.expiries.has(n));
+    this.head = 0;
   }
 
-  /** Drops up to `limit` expired nonces from the front (stops at the first live one). */
+  /** Drops up to `limit` expired nonces from the head of the queue (stops at the first live one). */
   private sweep(now: number, limit: number): void {
-    let dropped = 0;
-    for (const [nonce, until] of this.expiries) {
-      if (dropped >= limit || until >= now) return;
-      this.expiries.delete(nonce);
-      dropped++;
+    for (let dropped = 0; dropped < limit && this.head < this.queue.length;) {
+      const nonce = this.queue[this.head] as string;
+      const until = this.expiries.get(nonce);
+      if (until !== undefined && until >= now) return;
+      this.shift();
+      if (until !== undefined) {
+        this.expiries.delete(nonce);
+        dropped++;
+      }
     }
+  }
+
+  /** The oldest queued nonce, removed from the queue (compacted once half of it is consumed). */
+  private shift(): string | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const nonce = this.queue[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return nonce;
   }
 }

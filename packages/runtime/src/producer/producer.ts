@@ -12,7 +12,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import { buildEnvelope } from '../envelope';
-import { ValidationError } from '../errors';
 import { HALT_CONTRACT, HaltedError, HaltSwitch } from '../halt/halt';
 import { Serde, type SchemaResolver } from '../serde';
 import { TransportError, TransportSendError } from '../transport/errors';
@@ -125,11 +124,10 @@ class Producer<T> implements ContractProducer<T> {
   async send(value: T, options: SendOptions = {}): Promise<SendResult> {
     this.refuseIfHalted();
     const { serde, producer } = await this.init();
-    const issues = serde.validate(value);
-    if (issues.length > 0) throw new ValidationError(this.definition.subject, issues);
+    // encode validates (ValidationError listing every failing path) before anything is sent
+    const bytes = serde.encode(value);
     if (this.definition.policyGated && (options.policyHash === undefined || options.signature === undefined))
       throw new Error(`${this.definition.name} is policy-gated: send needs policyHash and signature`);
-    const bytes = serde.encode(value);
     const headers = buildEnvelope(
       {
         idempotencyKey: options.idempotencyKey ?? randomUUID(),

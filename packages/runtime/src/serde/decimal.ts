@@ -22,8 +22,12 @@ const TWO_32 = 0x1_0000_0000;
 /** LIMIT[k]: 2^(8k-1), the exclusive bound of a k-byte two's complement (k <= 7 covers every safe integer). */
 const LIMIT: readonly number[] = Array.from({ length: 8 }, (_, k) => (k === 0 ? 0 : 2 ** (8 * k - 1)));
 
-/** Result of the fast scan that the BigInt path must decide (the unscaled value may exceed 2^53 - 1). */
-const SLOW = Symbol('slow');
+/**
+ * Result of the fast scan that the BigInt path must decide (the unscaled value may exceed 2^53 - 1).
+ * This and the scan/read/write helpers below are exported for the compiled codec (./compiled), not
+ * from the package.
+ */
+export const SLOW = Symbol('slow');
 
 /**
  * One pass over `text` with Number arithmetic: the unscaled value when it is a safe integer
@@ -32,7 +36,7 @@ const SLOW = Symbol('slow');
  * exactly. Every step is exact: accumulated values only grow, so once one exceeds 2^53 - 1 the
  * rounded result is >= 2^53 too and `Number.isSafeInteger` sends it to the BigInt path.
  */
-function scanDecimal(text: string, precision: number, scale: number): number | undefined | typeof SLOW {
+export function scanDecimal(text: string, precision: number, scale: number): number | undefined | typeof SLOW {
   const length = text.length;
   let i = 0;
   let negative = false;
@@ -86,7 +90,7 @@ function scanDecimal(text: string, precision: number, scale: number): number | u
   return negative && n !== 0 ? -n : n;
 }
 
-function parseDecimalBig(text: string, spec: DecimalSpec): bigint | undefined {
+export function parseDecimalBig(text: string, spec: DecimalSpec): bigint | undefined {
   const m = DECIMAL.exec(text);
   if (!m) return undefined;
   const [, sign = '', int = '', frac = ''] = m;
@@ -125,14 +129,14 @@ export function formatDecimal(unscaled: bigint | number, scale: number): string 
 }
 
 /** Minimal byte length of `n`'s two's complement (a safe integer). */
-function safeByteLength(n: number): number {
+export function safeByteLength(n: number): number {
   let k = 1;
   while (n < -(LIMIT[k] as number) || n >= (LIMIT[k] as number)) k++;
   return k;
 }
 
 /** Big-endian two's complement of a safe integer `n` into out[offset, offset + length) (length >= its minimal length). */
-function writeSafe(out: Buffer, offset: number, n: number, length: number): void {
+export function writeSafe(out: Buffer, offset: number, n: number, length: number): void {
   // hi: n / 2^32 floored (carries the sign, |hi| <= 2^21), lo: the low 32 bits as an unsigned value
   const hi = Math.floor(n / TWO_32);
   const lo = n - hi * TWO_32;
@@ -171,7 +175,7 @@ export function toTwosComplement(n: bigint | number, size?: number): Buffer | un
 }
 
 /** The value of the big-endian two's complement buf[start, start + length) as a Number when it is a safe integer, else undefined. */
-function readSafe(buf: Buffer, start: number, length: number): number | undefined {
+export function readSafe(buf: Buffer, start: number, length: number): number | undefined {
   if (length === 0) return 0;
   if (length <= 6) return buf.readIntBE(start, length);
   // leading sign-extension bytes (0x00 before a clear sign bit, 0xff before a set one) add nothing
@@ -185,7 +189,7 @@ function readSafe(buf: Buffer, start: number, length: number): number | undefine
   return Number.isSafeInteger(v) ? v : undefined;
 }
 
-function readBig(buf: Buffer, start: number, length: number): bigint {
+export function readBig(buf: Buffer, start: number, length: number): bigint {
   return BigInt.asIntN(8 * length, BigInt(`0x${buf.toString('hex', start, start + length)}`));
 }
 

@@ -4,6 +4,11 @@
  * encode(value): validate (compiled once; every failing path) -> serialize -> frame.
  * decode(buf):   frame -> writer schema by id (cached; fetched once on a miss) -> value -> validate.
  *
+ * Avro contracts take the schema's compiled codec (./compiled) where it covers the schema: encode
+ * validates while it writes the frame, in one pass (a value it refuses goes the way above, which
+ * lists every failing path), and payloads of the serde's own id decode in place to plain objects.
+ * Both give what avsc gives (bytes, values, refusals), which a differential test checks.
+ *
  * Decode skips re-validating exactly one case: an Avro payload whose frame names this serde's own
  * registered schema id, deserialized with this serde's own type (no resolution). Those bytes were
  * produced by encode of this exact schema, which validated the value before anything was sent,
@@ -20,7 +25,8 @@
 import type * as avro from 'avsc';
 import { LRUCache } from 'lru-cache';
 import { InvalidFrameError, UnknownSchemaIdError, ValidationError, type ValidationIssue } from '../errors';
-import { decodeFrame, encodeFrame } from './frame';
+import { compileAvroTypeCodec } from './compiled';
+import { decodeFrame, encodeFrame, MAGIC_BYTE_ID } from './frame';
 import type { SchemaResolver } from './resolver';
 import { avroIssues, buildAvroType, compileJsonValidator, type ContractSchema, type JsonValidator, type SchemaFormat } from './schema';
 
@@ -44,8 +50,15 @@ interface Codec {
   readonly ownDecodeIsTyped: boolean;
   issues(value: unknown): ValidationIssue[];
   serialize(value: unknown): Buffer;
+  /**
+   * Validated, serialized and framed in one pass, when the codec has such a fast path: undefined
+   * when it refuses the value (then issues + serialize + encodeFrame decide, as without it).
+   */
+  encodeFramed?(schemaId: number, value: unknown): Buffer | undefined;
   /** Deserialize a payload written with this serde's own schema. */
   deserialize(payload: Buffer): unknown;
+  /** deserialize(buf.subarray(offset)) without the view, when the codec reads in place. */
+  deserializeAt?(buf: Buffer, offset: number): unknown;
   /** A deserializer for payloads written with another schema (throws when it is not a version of the contract). */
   readerFor(writer: ContractSchema, id: number): (payload: Buffer) => unknown;
 }
@@ -54,8 +67,16 @@ function corrupt(error: unknown): InvalidFrameError {
   return new InvalidFrameError('CORRUPT_PAYLOAD', `payload does not decode: ${error instanceof Error ? error.message : String(error)}`);
 }
 
+/**
+ * Avro through avsc, with the schema's compiled codec (./compiled) on the hot paths when it covers
+ * the schema: encode validates while it writes the frame (accepting exactly what avsc's strict
+ * isValid accepts, to the same bytes; whatever it refuses goes through avsc, which lists every
+ * failing path), and payloads of this serde's own schema decode to the same values as avsc's
+ * (as plain objects). Payloads of other writer schemas are resolved by avsc.
+ */
 function avroCodec(schema: ContractSchema): Codec {
   const type = buildAvroType(schema.schema, schema.references);
+  const compiled = compileAvroTypeCodec(type);
   const strict = { noUndeclaredFields: true };
   const read = (payload: Buffer, resolver?: avro.Resolver): unknown => {
     try {
@@ -64,7 +85,7 @@ function avroCodec(schema: ContractSchema): Codec {
       throw corrupt(error);
     }
   };
-  return {
+  const codec: Codec = {
     ownDecodeIsTyped: true,
     issues: (value) => (type.isValid(value, strict) ? [] : avroIssues(type, value)),
     serialize: (value) => type.toBuffer(value),
@@ -80,6 +101,31 @@ function avroCodec(schema: ContractSchema): Codec {
         });
       }
       return (payload) => read(payload, resolver);
+    },
+  };
+  if (!compiled) return codec;
+  return {
+    ...codec,
+    encodeFramed: (schemaId, value) => {
+      try {
+        return compiled.encodeFramed(schemaId, value);
+      } catch {
+        return undefined;
+      }
+    },
+    deserialize: (payload) => {
+      try {
+        return compiled.decode(payload);
+      } catch (error) {
+        throw corrupt(error);
+      }
+    },
+    deserializeAt: (buf, offset) => {
+      try {
+        return compiled.decode(buf, offset);
+      } catch (error) {
+        throw corrupt(error);
+      }
     },
   };
 }
@@ -136,6 +182,8 @@ export class Serde<T> {
 
   /** Validated, serialized and framed with this serde's schema id. Throws ValidationError. */
   encode(value: T): Buffer {
+    const framed = this.codec.encodeFramed?.(this.schemaId, value);
+    if (framed) return framed;
     const issues = this.codec.issues(value);
     if (issues.length > 0) throw new ValidationError(this.subject, issues);
     return encodeFrame(this.schemaId, this.codec.serialize(value));
@@ -147,6 +195,16 @@ export class Serde<T> {
    * transient.
    */
   async decode(buf: Buffer): Promise<T> {
+    // the hot path, a frame of this serde's own schema id on a codec that reads in place: what
+    // decodeFrame would answer (magic byte 0, this id, the payload after them), without building it
+    if (this.codec.deserializeAt && buf.length >= 5 && buf[0] === MAGIC_BYTE_ID && buf.readInt32BE(1) === this.schemaId) {
+      const value = this.codec.deserializeAt(buf, 5);
+      if (this.validateOnDecode && !this.codec.ownDecodeIsTyped) {
+        const issues = this.codec.issues(value);
+        if (issues.length > 0) throw new ValidationError(this.subject, issues);
+      }
+      return value as T;
+    }
     const frame = decodeFrame(buf);
     if (frame.kind === 'guid') throw new UnknownSchemaIdError(frame.guid, `schema GUID ${frame.guid}: this runtime resolves schemas by id only`);
     let value: unknown;

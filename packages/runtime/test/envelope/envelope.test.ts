@@ -217,6 +217,16 @@ describe('NonceStore', () => {
     expect(store.seen('n99990', now + 1000)).toBe(true); // still live
   });
 
+  it('at its bound it evicts the oldest live nonce per insert, counting each (steady state stays O(1))', () => {
+    const now = T0;
+    const store = new NonceStore({ max: 1000, clock: () => now });
+    for (let i = 0; i < 200_000; i++) store.seen(`n${i}`, now + 60_000);
+    expect(store.size).toBe(1000);
+    expect(store.prematureEvictions).toBe(199_000);
+    expect(store.seen('n199999', now + 60_000)).toBe(true);
+    expect(store.seen('n198999', now + 60_000)).toBe(false); // evicted: a replay would go unnoticed (counted)
+  });
+
   it('keeps nonces for a grace period beyond expiry and ignores already-expired ones', () => {
     let now = T0;
     const store = new NonceStore({ graceMs: 500, clock: () => now });

@@ -1,0 +1,1 @@
+export { compileAvroCodec, compileAvroTypeCodec, compiledAvroSource, InvalidValueError, type CompiledAvroCodec } from './compile';
