@@ -16,10 +16,9 @@
  * session timeout (the client heartbeats between records).
  */
 import { context, propagation, ROOT_CONTEXT, type TextMapGetter } from '@opentelemetry/api';
-import { LRUCache } from 'lru-cache';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { memoryDedupeStore, type DedupeStore } from '../dedupe/dedupe';
-import { checkEnvelope, parseEnvelope, type Envelope } from '../envelope';
+import { checkEnvelope, NonceStore, parseEnvelope, type Envelope } from '../envelope';
 import { ContractsRuntimeError, type DlqReason } from '../errors';
 import { HaltedError, HaltSwitch, type HaltIntent } from '../halt/halt';
 import type { ContractDefinition } from '../producer/contract';
@@ -192,6 +191,9 @@ function metricsIn(registry: Registry): Metrics {
   };
 }
 
+/** Default of ConsumerOptions.maxClockSkewMs. */
+const DEFAULT_MAX_CLOCK_SKEW_MS = 5000;
+
 const truncate = (text: string, max = 4096): string => (text.length > max ? text.slice(0, max - 3) + '...' : text);
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -201,7 +203,7 @@ class Consumer<T> implements ContractConsumer {
   private dlqProducer: TransportProducer | undefined;
   private serde: Serde<T> | undefined;
   private readonly dedupe: DedupeStore | undefined;
-  private readonly nonces: LRUCache<string, string>;
+  private readonly nonces: NonceStore;
   private readonly halt: HaltSwitch;
   private readonly retry: RetryPolicy;
   private readonly clock: () => number;
@@ -225,8 +227,9 @@ class Consumer<T> implements ContractConsumer {
     this.metrics = options.metrics ? metricsIn(options.metrics) : undefined;
     this.labels = { contract: definition.name, agent: options.agent };
     const clock = this.clock;
-    // nonce -> position of the record that carried it: a redelivery of the same record is not a replay
-    this.nonces = new LRUCache<string, string>({ max: 100_000, ttlResolution: 0, perf: { now: () => clock() } });
+    // nonces with the position of the record that carried each: a redelivery of the same record is
+    // not a replay; kept past expiry by the skew allowed, since the TTL check allows as much
+    this.nonces = new NonceStore({ max: 100_000, graceMs: options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS, clock });
   }
 
   async start(): Promise<void> {
@@ -316,20 +319,13 @@ class Consumer<T> implements ContractConsumer {
       throw error;
     }
     const now = this.clock();
-    const maxClockSkewMs = this.options.maxClockSkewMs ?? 5000;
-    const position = `${record.topic}/${record.partition}/${record.offset}`;
+    const maxClockSkewMs = this.options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
     const check = checkEnvelope(envelope, {
       now,
       maxClockSkewMs,
       requireSignature: this.definition.policyGated,
       ...(this.options.verifySignature ? { verifySignature: this.options.verifySignature } : {}),
-      nonceSeen: (nonce, expiresAtMs) => {
-        const seenAt = this.nonces.get(nonce);
-        if (seenAt !== undefined) return seenAt !== position;
-        const ttl = expiresAtMs + maxClockSkewMs - now;
-        if (ttl > 0) this.nonces.set(nonce, position, { ttl });
-        return false;
-      },
+      nonceSeen: (nonce, expiresAtMs) => this.nonces.seen(nonce, expiresAtMs, record.partition, Number(record.offset)),
     });
     if (!check.ok) return new DeadLetter(check.reason, check.message, 1);
 

@@ -4,6 +4,7 @@
  */
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { EnvelopeError, type DlqReason } from '../errors';
+import { decimalValue, isIdempotencyKey, isMessageId, isNonce, isPolicyHash, isTraceparent, LastValue, type HeaderText } from './header-shapes';
 
 export const ENVELOPE_HEADERS = [
   'message_id',
@@ -81,7 +82,8 @@ function check(header: EnvelopeHeader, value: string): string {
 }
 
 export interface BuildEnvelopeInput {
-  readonly idempotencyKey: string;
+  /** Default: the message id (a new message that nothing else deduplicates against). */
+  readonly idempotencyKey?: string;
   readonly traceparent: string;
   readonly ttlMs: number;
   readonly producer: string;
@@ -105,47 +107,72 @@ export const NONCE_BYTES = 16;
 
 /**
  * CSPRNG bytes drawn 4 KiB at a time (one randomFillSync per 256 nonces instead of one
- * randomBytes call each). Every byte is handed out once: a nonce is encoded to its string
+ * randomBytes call each). Every byte is handed out once: a draw is encoded to its string
  * immediately and the pool is refilled only after all of it was used.
  */
 const POOL_SIZE = 4096;
 const pool = Buffer.alloc(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 
-function pooledNonce(): string {
-  if (poolOffset + NONCE_BYTES > POOL_SIZE) {
+/** n fresh random bytes of the pool, encoded. */
+function pooledRandom(n: number, encoding: 'base64url' | 'hex'): string {
+  if (poolOffset + n > POOL_SIZE) {
     randomFillSync(pool);
     poolOffset = 0;
   }
   const start = poolOffset;
-  poolOffset += NONCE_BYTES;
-  return pool.toString('base64url', start, poolOffset);
+  poolOffset += n;
+  return pool.toString(encoding, start, poolOffset);
 }
 
-/** The last producer and schema_ref that passed their checks (strings: immutable, so a match is valid too). */
+const pooledNonce = (): string => pooledRandom(NONCE_BYTES, 'base64url');
+
+/**
+ * A new W3C traceparent (version 00, sampled) with random trace and parent ids, for a message
+ * sent outside any span. (All-zero ids, which W3C reserves, have probability 2^-64 and less.)
+ */
+export function newTraceparent(): string {
+  const ids = pooledRandom(24, 'hex');
+  return `00-${ids.slice(0, 32)}-${ids.slice(32)}-01`;
+}
+
+/** The last producer, schema_ref and schema id that passed their checks (a match is valid too). */
 let lastProducer: string | undefined;
 let lastSchemaRef: string | undefined;
+let lastIdRef: { readonly id: number; readonly text: string } | undefined;
+/** Largest ttl_ms its pattern admits (10 digits). */
+const MAX_TTL_MS = 9_999_999_999;
+
+function schemaRefText(ref: SchemaRef | string): string {
+  if (typeof ref === 'string') return ref === lastSchemaRef ? ref : (lastSchemaRef = check('schema_ref', ref));
+  if (ref.kind === 'id' && lastIdRef !== undefined && lastIdRef.id === ref.id) return lastIdRef.text;
+  const text = check('schema_ref', formatSchemaRef(ref));
+  if (ref.kind === 'id') lastIdRef = { id: ref.id, text };
+  return text;
+}
 
 /** The envelope headers of a new message; throws EnvelopeError naming the first bad input. */
 export function buildEnvelope(input: BuildEnvelopeInput, deps: EnvelopeDeps = {}): Record<string, string> {
-  const issuedAt = (deps.clock ?? Date.now)();
+  const issuedAt = deps.clock === undefined ? Date.now() : deps.clock();
   if (!Number.isSafeInteger(issuedAt) || issuedAt < 0)
     throw new EnvelopeError('issued_at_ms', 'MALFORMED', `clock returned ${issuedAt}, expected epoch milliseconds`);
-  if (!Number.isSafeInteger(input.ttlMs) || input.ttlMs <= 0)
-    throw new EnvelopeError('ttl_ms', 'MALFORMED', `ttlMs must be a positive integer, got ${input.ttlMs}`);
-  // crypto.randomUUID output and a pooled nonce match their patterns by construction; injected
-  // or caller-provided values are checked
+  const ttlMs = input.ttlMs;
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_TTL_MS)
+    throw new EnvelopeError('ttl_ms', 'MALFORMED', `ttlMs must be an integer from 1 to ${MAX_TTL_MS}, got ${ttlMs}`);
+  // crypto.randomUUID output, a pooled nonce and the decimal digits of a safe integer >= 0 match
+  // their patterns by construction; injected or caller-provided values are checked
   const messageId = input.messageId ?? (deps.randomUUID ? deps.randomUUID() : undefined);
-  const schemaRef = typeof input.schemaRef === 'string' ? input.schemaRef : formatSchemaRef(input.schemaRef);
+  const id = messageId === undefined ? randomUUID() : check('message_id', messageId);
+  const key = input.idempotencyKey;
   const headers: Record<string, string> = {
-    message_id: messageId === undefined ? randomUUID() : check('message_id', messageId),
-    idempotency_key: check('idempotency_key', input.idempotencyKey),
-    traceparent: check('traceparent', input.traceparent),
-    issued_at_ms: check('issued_at_ms', String(issuedAt)),
-    ttl_ms: check('ttl_ms', String(input.ttlMs)),
+    message_id: id,
+    idempotency_key: key === undefined ? id : isIdempotencyKey(key) ? key : check('idempotency_key', key),
+    traceparent: isTraceparent(input.traceparent) ? input.traceparent : check('traceparent', input.traceparent),
+    issued_at_ms: String(issuedAt),
+    ttl_ms: String(ttlMs),
     nonce: deps.randomBytes ? check('nonce', deps.randomBytes(NONCE_BYTES).toString('base64url')) : pooledNonce(),
     producer: input.producer === lastProducer ? input.producer : (lastProducer = check('producer', input.producer)),
-    schema_ref: schemaRef === lastSchemaRef ? schemaRef : (lastSchemaRef = check('schema_ref', schemaRef)),
+    schema_ref: schemaRefText(input.schemaRef),
   };
   if (input.policyHash !== undefined) headers['policy_hash'] = check('policy_hash', input.policyHash);
   if (input.signature !== undefined) headers['signature'] = check('signature', input.signature);
@@ -212,6 +239,37 @@ function safeInteger(name: EnvelopeHeader, text: string): number {
   return n;
 }
 
+/** A header given once whose value `shape` accepts: its text (bytes read as latin1); else undefined. */
+function quickText(headers: RecordHeaders, name: EnvelopeHeader, shape: (t: HeaderText) => boolean): string | undefined {
+  const raw = headers[name];
+  if (typeof raw === 'string') return shape(raw) ? raw : undefined;
+  return Buffer.isBuffer(raw) && shape(raw) ? raw.toString('latin1') : undefined;
+}
+
+/** A required header's text: through `shape` when it accepts the value, else through the regex path (which words the error). */
+function requiredText(headers: RecordHeaders, name: EnvelopeHeader, shape: (t: HeaderText) => boolean): string {
+  return quickText(headers, name, shape) ?? required(headers, name);
+}
+
+function requiredInteger(headers: RecordHeaders, name: EnvelopeHeader, maxDigits: number, zero: boolean): number {
+  const raw = headers[name];
+  const n = typeof raw === 'string' || Buffer.isBuffer(raw) ? decimalValue(raw, maxDigits, zero) : -1;
+  return n >= 0 ? n : safeInteger(name, required(headers, name));
+}
+
+/** A required header read through a one-value cache: a stream repeats its producer and schema_ref. */
+function requiredCached<T>(headers: RecordHeaders, name: EnvelopeHeader, last: LastValue<T>, read: (text: string) => T): T {
+  const raw = headers[name];
+  if (!Buffer.isBuffer(raw)) return read(required(headers, name));
+  return last.get(raw) ?? last.set(raw, read(required(headers, name)));
+}
+
+const lastProducerHeader = new LastValue<string>();
+const lastSchemaRefHeader = new LastValue<SchemaRef>();
+const same = (text: string): string => text;
+// required() checked the pattern; the reading is shared by every envelope of the stream, hence frozen
+const frozenSchemaRef = (text: string): SchemaRef => Object.freeze(schemaRefOf(text));
+
 /**
  * The envelope of a record's headers (as kafkajs hands them over: Buffer, string or, for a
  * repeated header, an array). A header repeated with the same value is accepted; with different
@@ -222,17 +280,16 @@ export function parseEnvelope(headers: RecordHeaders): Envelope {
   const envelope: {
     -readonly [K in keyof Envelope]: Envelope[K];
   } = {
-    messageId: required(headers, 'message_id'),
-    idempotencyKey: required(headers, 'idempotency_key'),
-    traceparent: required(headers, 'traceparent'),
-    issuedAtMs: safeInteger('issued_at_ms', required(headers, 'issued_at_ms')),
-    ttlMs: safeInteger('ttl_ms', required(headers, 'ttl_ms')),
-    nonce: required(headers, 'nonce'),
-    producer: required(headers, 'producer'),
-    // required() checked the pattern
-    schemaRef: schemaRefOf(required(headers, 'schema_ref')),
+    messageId: requiredText(headers, 'message_id', isMessageId),
+    idempotencyKey: requiredText(headers, 'idempotency_key', isIdempotencyKey),
+    traceparent: requiredText(headers, 'traceparent', isTraceparent),
+    issuedAtMs: requiredInteger(headers, 'issued_at_ms', 16, true),
+    ttlMs: requiredInteger(headers, 'ttl_ms', 10, false),
+    nonce: requiredText(headers, 'nonce', isNonce),
+    producer: requiredCached(headers, 'producer', lastProducerHeader, same),
+    schemaRef: requiredCached(headers, 'schema_ref', lastSchemaRefHeader, frozenSchemaRef),
   };
-  const policyHash = optional(headers, 'policy_hash');
+  const policyHash = headers['policy_hash'] === undefined ? undefined : (quickText(headers, 'policy_hash', isPolicyHash) ?? optional(headers, 'policy_hash'));
   if (policyHash !== undefined) envelope.policyHash = policyHash;
   const signature = optional(headers, 'signature');
   if (signature !== undefined) envelope.signature = signature;

@@ -5,6 +5,7 @@ export {
   ENVELOPE_PATTERNS,
   formatSchemaRef,
   NONCE_BYTES,
+  newTraceparent,
   parseEnvelope,
   parseSchemaRef,
   REQUIRED_ENVELOPE_HEADERS,

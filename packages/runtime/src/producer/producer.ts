@@ -9,9 +9,8 @@
  * the same, so send again with that key: consumers deduplicate by idempotency key, which makes
  * at-least-once produce plus consumer dedupe exactly-once handling.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
-import { buildEnvelope } from '../envelope';
+import { buildEnvelope, newTraceparent } from '../envelope';
 import { HALT_CONTRACT, HaltedError, HaltSwitch } from '../halt/halt';
 import { Serde, type SchemaResolver } from '../serde';
 import { TransportError, TransportSendError } from '../transport/errors';
@@ -32,7 +31,7 @@ export interface ProducerOptions {
 }
 
 export interface SendOptions {
-  /** Default: a new UUID (no deduplication across sends). Reuse ProduceError.idempotencyKey to retry a failed send. */
+  /** Default: the message id, new per send (no deduplication across sends). Reuse ProduceError.idempotencyKey to retry a failed send. */
   readonly idempotencyKey?: string;
   /** Default: a new UUID. Reuse ProduceError.messageId to keep the message id of a retried send. */
   readonly messageId?: string;
@@ -85,7 +84,7 @@ export class ProduceError extends TransportError {
 export function currentTraceparent(): string {
   const ctx = trace.getActiveSpan()?.spanContext();
   if (ctx && trace.isSpanContextValid(ctx)) return `00-${ctx.traceId}-${ctx.spanId}-${(ctx.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  return newTraceparent();
 }
 
 class Producer<T> implements ContractProducer<T> {
@@ -130,7 +129,7 @@ class Producer<T> implements ContractProducer<T> {
       throw new Error(`${this.definition.name} is policy-gated: send needs policyHash and signature`);
     const headers = buildEnvelope(
       {
-        idempotencyKey: options.idempotencyKey ?? randomUUID(),
+        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
         ...(options.messageId === undefined ? {} : { messageId: options.messageId }),
         traceparent: options.traceparent ?? currentTraceparent(),
         ttlMs: options.ttlMs ?? this.definition.defaultTtlMs ?? 60_000,
