@@ -88,7 +88,10 @@ export class NonceStore {
   private until = new Float64Array(0);
   private partition = new Int32Array(0);
   private offset = new Float64Array(0);
-  /** Hash table: ring slot + 1 of each held nonce, 0 = empty. */
+  /**
+   * Hash table of buckets [ring slot + 1 (0 = empty), hash]: the hash beside the slot lets a probe
+   * pass other nonces' buckets without reading the ring (one cache line instead of several).
+   */
   private table = new Int32Array(0);
   private mask = 0;
   /** Held (live or expired, not dead) nonces. */
@@ -161,10 +164,11 @@ export class NonceStore {
     const table = this.table;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const entry = table[i] as number;
+      const entry = table[2 * i] as number;
       if (entry === 0) return -1;
+      if (table[2 * i + 1] !== (h | 0)) continue;
       const slot = entry - 1;
-      if (this.hash[slot] !== h || this.keyA[slot] !== a) continue;
+      if (this.keyA[slot] !== a) continue;
       if (a === TEXT_KEY ? this.text[slot] === nonce : this.keyB[slot] === b && this.keyC[slot] === c) return slot;
     }
   }
@@ -185,10 +189,12 @@ export class NonceStore {
     this.until[slot] = until;
     this.partition[slot] = partition;
     this.offset[slot] = offset;
+    const table = this.table;
     const mask = this.mask;
     let i = h & mask;
-    while (this.table[i] !== 0) i = (i + 1) & mask;
-    this.table[i] = slot + 1;
+    while (table[2 * i] !== 0) i = (i + 1) & mask;
+    table[2 * i] = slot + 1;
+    table[2 * i + 1] = h;
   }
 
   /** Drops up to `limit` expired nonces from the ring's head, and the dead slots among them (stops at the first live one). */
@@ -216,17 +222,18 @@ export class NonceStore {
     const table = this.table;
     const mask = this.mask;
     let i = (this.hash[slot] as number) & mask;
-    while (table[i] !== slot + 1) i = (i + 1) & mask;
+    while (table[2 * i] !== slot + 1) i = (i + 1) & mask;
     // backward-shift deletion: pull later entries of the probe run into the hole when their home
     // position does not lie cyclically in (hole, their position]
-    for (let j = (i + 1) & mask; table[j] !== 0; j = (j + 1) & mask) {
-      const home = (this.hash[(table[j] as number) - 1] as number) & mask;
+    for (let j = (i + 1) & mask; table[2 * j] !== 0; j = (j + 1) & mask) {
+      const home = (table[2 * j + 1] as number) & mask;
       if (((j - home) & mask) >= ((j - i) & mask)) {
-        table[i] = table[j] as number;
+        table[2 * i] = table[2 * j] as number;
+        table[2 * i + 1] = table[2 * j + 1] as number;
         i = j;
       }
     }
-    table[i] = 0;
+    table[2 * i] = 0;
     this.until[slot] = DEAD;
     this.text[slot] = undefined;
     this.held--;
@@ -247,7 +254,7 @@ export class NonceStore {
     this.offset = new Float64Array(slots);
     let tableSize = 2;
     while (tableSize < slots * 2) tableSize *= 2;
-    this.table = new Int32Array(tableSize);
+    this.table = new Int32Array(2 * tableSize);
     this.mask = tableSize - 1;
     this.head = 0;
     this.count = 0;
