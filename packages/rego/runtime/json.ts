@@ -8,7 +8,7 @@
 // order, sets as arrays in sorted order, non-string object keys as the JSON text of the
 // key (OPA does the same), numbers as JSON.stringify formats them.
 
-import { Value, Bool, Str, Num, Arr, Obj, SetV, mkNull, mkBool, objFromPairs, NULL, BOOL, NUMBER, STRING, ARRAY, OBJECT, SET } from "./value";
+import { Value, Bool, Str, Num, Arr, Obj, SetV, mkNull, mkBool, objFromPairs, strCmp, NULL, BOOL, NUMBER, STRING, ARRAY, OBJECT, SET } from "./value";
 import { parseFloatBytes, writeNumber, ByteBuf } from "./num";
 
 let pos: usize = 0;
@@ -38,6 +38,9 @@ export function parseJSON(ptr: usize, len: i32): Value | null {
   pos = ptr;
   end = ptr + <usize>len;
   failed = false;
+  pairs = 0; // the heap may have been rewound since the last parse
+  pairsCap = 0;
+  pairsTop = 0;
   skipWs();
   let v = parseValue(0);
   if (failed || v === null) return null;
@@ -92,15 +95,103 @@ function matchWord(w: u32): bool {
   return false;
 }
 
+// Key/value pairs of the objects being parsed, nested ones stacked on their parents': a raw heap
+// block of pairsCap (key, value) address pairs, replaced by one twice the size when full (the old
+// one is garbage, reclaimed with the heap). Building an object there first and allocating its
+// arrays at their final size once it is complete avoids growing them pair by pair.
+let pairs: usize = 0;
+let pairsCap: i32 = 0;
+let pairsTop: i32 = 0;
+
+// @ts-ignore: decorator
+@inline const PAIR: usize = sizeof<usize>() << 1;
+
+// @ts-ignore: decorator
+@inline function pairKey(i: i32): Str {
+  return changetype<Str>(load<usize>(pairs + <usize>i * PAIR));
+}
+
+function growPairs(): void {
+  let cap = pairsCap < 32 ? 32 : pairsCap << 1;
+  let p = __alloc(<usize>cap * PAIR);
+  if (pairsTop > 0) memory.copy(p, pairs, <usize>pairsTop * PAIR);
+  pairs = p;
+  pairsCap = cap;
+}
+
+// Largest object kept sorted by insertion while parsing; beyond, an out-of-order key defers to one
+// sort at the end (insertion is quadratic, but for the small objects of typical input it beats
+// sorting afterwards).
+// @ts-ignore: decorator
+@inline const INSERT_MAX: i32 = 16;
+
+/**
+ * Adds the pair k: v to the object whose pairs start at base (on top of the stack). While sorted,
+ * k is inserted in order (a later duplicate replaces the value, as objFromPairs does); returns
+ * whether the pairs are still sorted: false once a large object got a key out of order, then
+ * pairs are only appended.
+ */
+function addPair(base: i32, k: Str, v: Value, sorted: bool): bool {
+  if (pairsTop == pairsCap) growPairs();
+  let i = pairsTop;
+  if (sorted) {
+    // JSON object keys are all strings, so strCmp orders them as compare() would
+    let ks = k.value;
+    while (i > base) {
+      let c = strCmp(pairKey(i - 1).value, ks);
+      if (c < 0) break;
+      if (c == 0) {
+        store<usize>(pairs + <usize>(i - 1) * PAIR + sizeof<usize>(), changetype<usize>(v));
+        return true;
+      }
+      if (pairsTop - base >= INSERT_MAX) {
+        // out of order in a large object: append, sort at the end
+        i = pairsTop;
+        sorted = false;
+        break;
+      }
+      i--;
+    }
+    // make room at i
+    for (let j = pairsTop; j > i; j--) {
+      let at = pairs + <usize>j * PAIR;
+      store<usize>(at, load<usize>(at - PAIR));
+      store<usize>(at + sizeof<usize>(), load<usize>(at - sizeof<usize>()));
+    }
+  }
+  let at = pairs + <usize>i * PAIR;
+  store<usize>(at, changetype<usize>(k));
+  store<usize>(at + sizeof<usize>(), changetype<usize>(v));
+  pairsTop++;
+  return sorted;
+}
+
+/** The object of the pairs from base to the top of the stack, which it pops. */
+function popObject(base: i32, sorted: bool): Obj {
+  let n = pairsTop - base;
+  let keys = new Array<Value>(n);
+  let vals = new Array<Value>(n);
+  let k = keys.dataStart;
+  let v = vals.dataStart;
+  for (let i = 0; i < n; i++) {
+    let at = pairs + <usize>(base + i) * PAIR;
+    store<usize>(k + (<usize>i << alignof<usize>()), load<usize>(at));
+    store<usize>(v + (<usize>i << alignof<usize>()), load<usize>(at + sizeof<usize>()));
+  }
+  pairsTop = base;
+  // a large object that arrived out of order: sort once (objFromPairs keeps the last duplicate)
+  return sorted ? new Obj(keys, vals) : objFromPairs(keys, vals);
+}
+
 function parseObject(depth: i32): Value | null {
   pos++; // {
-  let keys = new Array<Value>();
-  let vals = new Array<Value>();
   skipWs();
   if (peek() == 125) {
     pos++;
     return new Obj();
   }
+  let base = pairsTop;
+  let sorted = true;
   while (true) {
     skipWs();
     if (peek() != 34) return fail();
@@ -112,8 +203,7 @@ function parseObject(depth: i32): Value | null {
     skipWs();
     let v = parseValue(depth + 1);
     if (v === null) return null;
-    keys.push(k);
-    vals.push(v);
+    sorted = addPair(base, changetype<Str>(k), v, sorted);
     skipWs();
     let c = peek();
     if (c == 44) {
@@ -126,7 +216,7 @@ function parseObject(depth: i32): Value | null {
     }
     return fail();
   }
-  return objFromPairs(keys, vals);
+  return popObject(base, sorted);
 }
 
 function parseArray(depth: i32): Value | null {
@@ -175,22 +265,152 @@ function hex4(p: usize): i32 {
   return v;
 }
 
+// SWAR constants: one in every byte, the high bit of every byte.
+// @ts-ignore: decorator
+@inline const ONES: u64 = 0x0101010101010101;
+// @ts-ignore: decorator
+@inline const HIGHS: u64 = 0x8080808080808080;
+
+/**
+ * Whether none of the 8 bytes in x ends the fast path of a string: a quote, a backslash, a
+ * control character or a non-ASCII byte. (The usual has-zero-byte test, exact for "any".)
+ */
+// @ts-ignore: decorator
+@inline function plain8(x: u64): bool {
+  let q = x ^ (ONES * 0x22);
+  let b = x ^ (ONES * 0x5c);
+  let special = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((x - ONES * 0x20) & ~x) | x;
+  return (special & HIGHS) == 0;
+}
+
+// @ts-ignore: decorator
+@inline function plainByte(c: u32): bool {
+  return c >= 32 && c < 128 && c != 34 && c != 92;
+}
+
+/** Widens n ASCII bytes at src to UTF-16 units at dst, four at a time. */
+// @ts-ignore: decorator
+@inline function widenAscii(dst: usize, src: usize, n: usize): void {
+  let i: usize = 0;
+  while (i + 4 <= n) {
+    let x = <u64>load<u32>(src + i);
+    x = (x | (x << 16)) & 0x0000ffff0000ffff;
+    x = (x | (x << 8)) & 0x00ff00ff00ff00ff;
+    store<u64>(dst + (i << 1), x);
+    i += 4;
+  }
+  for (; i < n; i++) store<u16>(dst + (i << 1), <u16>load<u8>(src + i));
+}
+
+// ---------------------------------------------------------------------------------------
+// Interned strings. The generated code registers the policy's short string constants at
+// instantiation (internStrings), so the table and the Str values live below the host's heap
+// base and survive every evaluation. The parser then returns the registered Str for an equal
+// string instead of allocating one, and object lookups with the policy's constant keys match
+// by identity (Obj.indexOf). Values are immutable, so sharing them is invisible.
+
+// @ts-ignore: decorator
+@inline const INTERN_MAX_LEN: usize = 64; // longer strings are not registered
+// @ts-ignore: decorator
+@inline const INTERN_MAX_COUNT: i32 = 4096;
+
+let internTable: StaticArray<Str | null> | null = null; // open addressing, a power of two long
+let internCount: i32 = 0;
+const INTERN_SCRATCH = memory.data(<i32>INTERN_MAX_LEN + 8);
+
+/**
+ * Hash of the n bytes at p (1 <= n <= INTERN_MAX_LEN) from its length, first and last 8 bytes
+ * (collisions only cost probes). Reads 8 bytes at p even when n < 8: the caller makes sure they
+ * are there.
+ */
+// @ts-ignore: decorator
+@inline function hashBytes(p: usize, n: usize): u32 {
+  let a = load<u64>(p);
+  let b: u64 = 0;
+  if (n < 8) a &= (<u64>1 << (<u64>n << 3)) - 1;
+  else b = load<u64>(p + n - 8);
+  let h = (a ^ (b * 0x9e3779b97f4a7c15) ^ <u64>n) * 0xff51afd7ed558ccd;
+  return <u32>(h >> 32);
+}
+
+/** Whether the string s (n units) is the n ASCII bytes at p, compared 4 units at a time. */
+function asciiEquals(s: string, p: usize, n: usize): bool {
+  let sp = changetype<usize>(s);
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    let x = <u64>load<u32>(p + i);
+    x = (x | (x << 16)) & 0x0000ffff0000ffff;
+    x = (x | (x << 8)) & 0x00ff00ff00ff00ff;
+    if (x != load<u64>(sp + (i << 1))) return false;
+  }
+  for (; i < n; i++) if (<u32>load<u16>(sp + (i << 1)) != <u32>load<u8>(p + i)) return false;
+  return true;
+}
+
+/**
+ * Registers the printable-ASCII strings of strs (Str values; others are skipped) for interning.
+ * Only from global initialisers: whatever it allocates must stay below the host's heap base.
+ */
+export function internStrings(strs: Array<Value>): void {
+  let table = internTable;
+  if (table === null) {
+    let slots = 16;
+    while (slots < strs.length * 2 && slots < INTERN_MAX_COUNT * 2) slots <<= 1;
+    table = new StaticArray<Str | null>(slots);
+    internTable = table;
+  }
+  let mask = table.length - 1;
+  for (let k = 0; k < strs.length && internCount < (mask + 1) / 2; k++) {
+    let v = unchecked(strs[k]);
+    if (v.kind != STRING) continue;
+    let s = changetype<Str>(v).value;
+    let n = <usize>s.length;
+    if (n == 0 || n > INTERN_MAX_LEN) continue;
+    // the bytes the parser would see
+    let plain = true;
+    for (let i: usize = 0; i < n && plain; i++) {
+      let c = <u32>load<u16>(changetype<usize>(s) + (i << 1));
+      plain = plainByte(c);
+      store<u8>(INTERN_SCRATCH + i, <u8>c);
+    }
+    if (!plain || findInterned(INTERN_SCRATCH, n) !== null) continue;
+    let i = <i32>hashBytes(INTERN_SCRATCH, n) & mask;
+    while (unchecked(table[i]) !== null) i = (i + 1) & mask;
+    unchecked((table[i] = changetype<Str>(v)));
+    internCount++;
+  }
+}
+
+/** The registered Str whose string is the n ASCII bytes at p (8 bytes readable at p), or null. */
+function findInterned(p: usize, n: usize): Str | null {
+  let table = internTable;
+  if (table === null || n == 0 || n > INTERN_MAX_LEN) return null;
+  let mask = table.length - 1;
+  let i = <i32>hashBytes(p, n) & mask;
+  while (true) {
+    let e = unchecked(table[i]);
+    if (e === null) return null;
+    if (<usize>e.value.length == n && asciiEquals(e.value, p, n)) return e;
+    i = (i + 1) & mask;
+  }
+}
+
 function parseString(): Value | null {
   pos++; // opening quote
   let start = pos;
-  // fast path: ASCII without escapes
+  // fast path: ASCII without escapes, scanned 8 bytes at a time
   let p = pos;
-  while (p < end) {
-    let c = <u32>load<u8>(p);
-    if (c == 34 || c == 92 || c < 32 || c >= 128) break;
-    p++;
-  }
+  while (p + 8 <= end && plain8(load<u64>(p))) p += 8;
+  while (p < end && plainByte(<u32>load<u8>(p))) p++;
   if (p < end && load<u8>(p) == 34) {
-    let n = <i32>(p - start);
-    let s = changetype<string>(__new(<usize>n << 1, idof<string>()));
-    let sp = changetype<usize>(s);
-    for (let i = 0; i < n; i++) store<u16>(sp + (<usize>i << 1), <u16>load<u8>(start + <usize>i));
+    let n = p - start;
     pos = p + 1;
+    if (start + 8 <= end) {
+      let known = findInterned(start, n);
+      if (known !== null) return known;
+    }
+    let s = changetype<string>(__new(n << 1, idof<string>()));
+    widenAscii(changetype<usize>(s), start, n);
     return new Str(s);
   }
   // general path: at most one UTF-16 unit per input byte
@@ -461,7 +681,18 @@ export function writeString(b: ByteBuf, s: string): void {
   let p = changetype<usize>(s);
   b.ensure(n + 2);
   b.byte(34);
-  for (let i = 0; i < n; i++) {
+  // fast path: printable ASCII needs no escape and one byte per unit, for which ensure made room
+  let out = b.ptr + <usize>b.len;
+  let i = 0;
+  while (i < n) {
+    let c = <u32>load<u16>(p + (<usize>i << 1));
+    if (c < 32 || c >= 0x80 || c == 34 || c == 92) break;
+    store<u8>(out, <u8>c);
+    out++;
+    i++;
+  }
+  b.len = <i32>(out - b.ptr);
+  for (; i < n; i++) {
     let c = <u32>load<u16>(p + (<usize>i << 1));
     if (c < 0x80) {
       if (c >= 32 && c != 34 && c != 92) {

@@ -41,22 +41,27 @@
 // @ts-ignore: decorator
 @inline export const KIND_SET: u8 = 6;
 
+// The constructors are @inline: every value is made through one, and binaryen keeps functions that
+// call __new out of line, so the chain (Str -> Value -> __new) would cost three calls per value.
 export abstract class Value {
   kind: u8;
-  constructor(kind: u8) {
+  // @ts-ignore: decorator
+  @inline constructor(kind: u8) {
     this.kind = kind;
   }
 }
 
 export class Null extends Value {
-  constructor() {
+  // @ts-ignore: decorator
+  @inline constructor() {
     super(NULL);
   }
 }
 
 export class Bool extends Value {
   value: bool;
-  constructor(value: bool) {
+  // @ts-ignore: decorator
+  @inline constructor(value: bool) {
     super(BOOL);
     this.value = value;
   }
@@ -64,7 +69,8 @@ export class Bool extends Value {
 
 export class Num extends Value {
   value: f64;
-  constructor(value: f64) {
+  // @ts-ignore: decorator
+  @inline constructor(value: f64) {
     super(NUMBER);
     this.value = value;
   }
@@ -72,7 +78,8 @@ export class Num extends Value {
 
 export class Str extends Value {
   value: string;
-  constructor(value: string) {
+  // @ts-ignore: decorator
+  @inline constructor(value: string) {
     super(STRING);
     this.value = value;
   }
@@ -80,7 +87,8 @@ export class Str extends Value {
 
 export class Arr extends Value {
   items: Array<Value>;
-  constructor(items: Array<Value> = new Array<Value>()) {
+  // @ts-ignore: decorator
+  @inline constructor(items: Array<Value> = new Array<Value>()) {
     super(ARRAY);
     this.items = items;
   }
@@ -98,11 +106,16 @@ export class Arr extends Value {
   }
 }
 
+// Objects up to this many keys are searched linearly for a string key (Obj.indexOf).
+// @ts-ignore: decorator
+@inline const LINEAR_MAX: i32 = 8;
+
 export class Obj extends Value {
   keys: Array<Value>;
   vals: Array<Value>;
   /** keys/vals, when given, must be sorted parallel arrays without duplicate keys. */
-  constructor(keys: Array<Value> | null = null, vals: Array<Value> | null = null) {
+  // @ts-ignore: decorator
+  @inline constructor(keys: Array<Value> | null = null, vals: Array<Value> | null = null) {
     super(OBJECT);
     this.keys = keys !== null ? keys : new Array<Value>();
     this.vals = vals !== null ? vals : new Array<Value>();
@@ -143,8 +156,33 @@ export class Obj extends Value {
     return -lo - 1;
   }
 
+  /**
+   * Index of k, or -1 when absent. A string key in a small object is found by linear scans, by
+   * identity first (interned strings, see json.ts), then comparing lengths before contents: both
+   * cheaper than the ordering comparisons of a binary search.
+   */
+  indexOf(k: Value): i32 {
+    let keys = this.keys;
+    let n = keys.length;
+    if (k.kind != STRING || n > LINEAR_MAX) {
+      let i = this.find(k);
+      return i >= 0 ? i : -1;
+    }
+    // a key parsed from JSON that equals one of the policy's strings is that very Str
+    for (let i = 0; i < n; i++) if (changetype<usize>(unchecked(keys[i])) == changetype<usize>(k)) return i;
+    let s = changetype<Str>(k).value;
+    let len = s.length;
+    for (let i = 0; i < n; i++) {
+      let key = unchecked(keys[i]);
+      if (key.kind != STRING) continue;
+      let ks = changetype<Str>(key).value;
+      if (ks.length == len && strEq(ks, s)) return i;
+    }
+    return -1;
+  }
+
   get(k: Value): Value | null {
-    let i = this.find(k);
+    let i = this.indexOf(k);
     return i >= 0 ? unchecked(this.vals[i]) : null;
   }
 
@@ -189,7 +227,8 @@ export class Obj extends Value {
 export class SetV extends Value {
   items: Array<Value>;
   /** items, when given, must be sorted without duplicates. */
-  constructor(items: Array<Value> | null = null) {
+  // @ts-ignore: decorator
+  @inline constructor(items: Array<Value> | null = null) {
     super(SET);
     this.items = items !== null ? items : new Array<Value>();
   }
@@ -627,7 +666,8 @@ export class StrBuf {
   len: i32;
   cap: i32;
 
-  constructor(cap: i32 = 32) {
+  // @ts-ignore: decorator
+  @inline constructor(cap: i32 = 32) {
     this.cap = cap;
     this.len = 0;
     this.ptr = __alloc(<usize>cap << 1);

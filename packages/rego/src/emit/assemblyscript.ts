@@ -48,17 +48,35 @@ const SUPPORT = `
 class Ctx {
   input: Value | null;
   data: Value;
-  memo: Array<Value | null>;
-  done: Array<bool>;
+  /**
+   * Values computed once per context: rules without arguments (slots 0 .. FUNCS-1), then constant
+   * paths into input and data (slots FUNCS ..). null: not computed yet; UNDEF: undefined.
+   */
+  memo: StaticArray<Value | null>;
   /** Data paths replaced by \`with\` (function ids that answer from data), or null. */
   overridden: Array<bool> | null;
   constructor(input: Value | null, data: Value, overridden: Array<bool> | null) {
     this.input = input;
     this.data = data;
-    this.memo = new Array<Value | null>(FUNCS);
-    this.done = new Array<bool>(FUNCS);
+    this.memo = new StaticArray<Value | null>(MEMO_SLOTS);
     this.overridden = overridden;
   }
+}
+
+/** Marks an undefined value in Ctx.memo (an object never handed out, compared by identity). */
+const UNDEF: Value = mkArr();
+
+/** Ctx.memo slot i: null when not computed yet, else the value (null for undefined, as v). */
+// @ts-ignore: decorator
+@inline function memoGet(x: Ctx, i: i32): Value | null {
+  return unchecked(x.memo[i]);
+}
+
+/** Stores v (null: undefined) in Ctx.memo slot i; returns v. */
+// @ts-ignore: decorator
+@inline function memoSet(x: Ctx, i: i32, v: Value | null): Value | null {
+  unchecked((x.memo[i] = v === null ? UNDEF : v));
+  return v;
 }
 
 function coveredIds(): Value {
@@ -121,10 +139,136 @@ function withData(base: Ctx, path: Array<string>, v: Value, covered: Array<i32>)
 }
 `;
 
+type DotStmt = Extract<Stmt, { op: 'Dot' }>;
+
+/** The locals a statement assigns or mutates in place. */
+function writtenLocals(s: Stmt): number[] {
+  switch (s.op) {
+    case 'Assign':
+    case 'Input':
+    case 'Data':
+    case 'Dot':
+    case 'CallBuiltin':
+    case 'CallFunc':
+    case 'MakeArray':
+    case 'MakeObject':
+    case 'MakeSet':
+    case 'SetOnce':
+      return [s.dst];
+    case 'Scan':
+      return [s.key, s.value];
+    case 'ArrayAppend':
+      return [s.array];
+    case 'SetAdd':
+      return [s.set];
+    case 'ObjectInsert':
+    case 'ObjectInsertOnce':
+      return [s.object];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Constant paths into input or data (`input.intent.instrument.symbol`). Rule bodies read the same
+ * paths over and over; each one becomes a generated function `q<id>(ctx)` that looks it up once
+ * per evaluation context (Ctx.memo slot FUNCS + id) instead of repeating the object lookups.
+ *
+ * A Dot qualifies when its key is a constant and its source local is assigned exactly once in the
+ * function, by Input or Data of the caller's context x0 or by a qualifying Dot. x0 is never
+ * reassigned (`with` makes new context locals) and nothing writes into input or data, so the
+ * memoized value is the one the Dot would compute.
+ */
+class ConstPaths {
+  private readonly ids = new Map<string, number>();
+  /** Rego text of each path, by id (for comments). */
+  private readonly texts: string[] = [];
+  /** Generated q<id> functions. */
+  readonly decls: string[] = [];
+  /** Locals of the current function written by exactly one statement: that statement. */
+  private defs = new Map<number, Stmt>();
+  private x0Reassigned = false;
+
+  constructor(private readonly constants: readonly ConstValue[]) {}
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /** Starts a function: records which locals have a single definition. */
+  enter(f: Func): void {
+    const count = new Map<number, number>();
+    const defs = new Map<number, Stmt>();
+    this.x0Reassigned = false;
+    for (const p of f.params) count.set(p, 1);
+    const visit = (stmts: readonly Stmt[]): void => {
+      for (const s of stmts) {
+        for (const l of writtenLocals(s)) {
+          count.set(l, (count.get(l) ?? 0) + 1);
+          defs.set(l, s);
+        }
+        if (s.op === 'WithContext' && s.dst === 0) this.x0Reassigned = true;
+        if (s.op === 'Scan' || s.op === 'Block' || s.op === 'Not') visit(s.body);
+      }
+    };
+    visit(f.body);
+    this.defs = new Map([...defs].filter(([l]) => count.get(l) === 1));
+  }
+
+  /** The memoizing call computing Dot s (`q3(x0)`), or undefined when s is not a constant path. */
+  call(s: DotStmt): string | undefined {
+    const id = this.pathId(s);
+    return id === undefined ? undefined : `q${id}(x0)`;
+  }
+
+  /** Path id of Dot s (registering its function), or undefined. */
+  private pathId(s: DotStmt): number | undefined {
+    if (!('const' in s.key) || !('local' in s.src)) return undefined;
+    const src = this.defs.get(s.src.local);
+    if (!src || this.x0Reassigned) return undefined;
+    let parent: { key: string; expr: string; text: string };
+    if ((src.op === 'Input' || src.op === 'Data') && src.ctx === 0) {
+      const root = src.op === 'Input' ? 'input' : 'data';
+      parent = { key: root, expr: `x.${root}`, text: root };
+    } else if (src.op === 'Dot') {
+      const id = this.pathId(src);
+      if (id === undefined) return undefined;
+      parent = { key: `${id}`, expr: `q${id}(x)`, text: this.texts[id] ?? '' };
+    } else {
+      return undefined;
+    }
+    const key = `${parent.key}/${s.key.const}`;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+      const c = this.constants[s.key.const];
+      const text = parent.text + (c?.t === 'str' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(c.v) ? `.${c.v}` : `[K${s.key.const}]`);
+      this.texts.push(text);
+      // the memo check is inlined at each use, the lookup is not
+      this.decls.push(
+        `// ${text}`,
+        `// @ts-ignore: decorator`,
+        `@inline function q${id}(x: Ctx): Value | null {`,
+        `  const m = memoGet(x, FUNCS + ${id});`,
+        `  return m !== null ? (m === UNDEF ? null : m) : q${id}_lookup(x);`,
+        `}`,
+        `function q${id}_lookup(x: Ctx): Value | null {`,
+        `  const p: Value | null = ${parent.expr};`,
+        `  return memoSet(x, FUNCS + ${id}, p === null ? null : dot(p!, K${s.key.const}));`,
+        `}`,
+        '',
+      );
+    }
+    return id;
+  }
+}
+
 class Emitter {
   private readonly out: string[] = [];
   private readonly funcIndex = new Map<string, number>();
-  private readonly paths = new Map<string, string>();
+  private readonly pathConsts = new Map<string, string>();
+  private readonly paths: ConstPaths;
   private uid = 0;
 
   constructor(
@@ -132,6 +276,7 @@ class Emitter {
     private readonly options: EmitOptions,
   ) {
     plan.funcs.forEach((f, i) => this.funcIndex.set(f.name, i));
+    this.paths = new ConstPaths(plan.constants);
   }
 
   private line(indent: number, text: string): void {
@@ -147,10 +292,10 @@ class Emitter {
   /** A module-level Array<string> constant for a path (shared by identical paths). */
   private pathConst(path: readonly string[]): string {
     const key = JSON.stringify(path);
-    let name = this.paths.get(key);
+    let name = this.pathConsts.get(key);
     if (!name) {
-      name = `P${this.paths.size}`;
-      this.paths.set(key, name);
+      name = `P${this.pathConsts.size}`;
+      this.pathConsts.set(key, name);
     }
     return name;
   }
@@ -161,15 +306,19 @@ class Emitter {
 
   emit(): string {
     const { plan } = this;
+    plan.funcs.forEach((f) => this.func(f));
     const head = [
       '// Generated by @dynamic-capital/contracts-rego from Rego sources: do not edit.',
       `import { ${RUNTIME_IMPORTS.join(', ')} } from './value';`,
       `import { ${[...new Set(this.nativeBuiltins())].map(builtinIdentifier).join(', ') || 'bi_count'} } from './builtins';`,
+      `import { internStrings } from './json';`,
       `import { abortWith, ${plan.hostBuiltins.length > 0 ? 'callHost0, callHost1, callHost2, callHost3, callHost4' : 'callHost0'} } from './abi';`,
       '',
       `export const ENTRYPOINTS_JSON: string = ${JSON.stringify(JSON.stringify(Object.fromEntries([...plan.entrypoints.map((e, i): [string, number] => [e.name, i]), ...(plan.coverage ? [[COVERAGE_ENTRYPOINT, plan.entrypoints.length] as [string, number]] : [])])))};`,
       `export const BUILTINS_JSON: string = ${JSON.stringify(JSON.stringify(Object.fromEntries(plan.hostBuiltins.map((b, i) => [b, i]))))};`,
       `const FUNCS: i32 = ${plan.funcs.length};`,
+      `/** Ctx.memo slots: one per rule function, one per constant input/data path. */`,
+      `const MEMO_SLOTS: i32 = ${plan.funcs.length + this.paths.size};`,
       `/** Coverage: definitions that produced a value since instantiation (kept across evaluations). */`,
       `const COVERED = new Array<bool>(${plan.coverage?.length ?? 0});`,
       SUPPORT,
@@ -177,8 +326,9 @@ class Emitter {
     // constants, in dependency order (composites refer to earlier ones)
     const consts: string[] = [];
     plan.constants.forEach((c, i) => consts.push(...this.constant(c, `K${i}`)));
-    plan.funcs.forEach((f) => this.func(f));
-    const pathDecls = [...this.paths].map(
+    // parsed JSON (input, data) shares these Str values: no allocation, lookups by identity
+    if (this.internable.length > 0) consts.push(`internStrings([${this.internable.join(', ')}]);`);
+    const pathDecls = [...this.pathConsts].map(
       ([json, name]) => `const ${name}: Array<string> = [${(JSON.parse(json) as string[]).map((s) => JSON.stringify(s)).join(', ')}];`,
     );
     const entry = [
@@ -199,7 +349,7 @@ class Emitter {
       '  return out;',
       '}',
     ];
-    return [...head, ...consts, ...pathDecls, ...this.coverDecls, ...this.out, ...entry, ''].join('\n');
+    return [...head, ...consts, ...pathDecls, ...this.coverDecls, ...this.paths.decls, ...this.out, ...entry, ''].join('\n');
   }
 
   private nativeBuiltins(): string[] {
@@ -223,6 +373,7 @@ class Emitter {
       case 'num':
         return [`const ${name}: Value = mkNum(${numberLiteral(c.v)});`];
       case 'str':
+        if (internable(c.v)) this.internable.push(name);
         return [`const ${name}: Value = mkStr(${stringLiteral(c.v)});`];
       case 'array':
       case 'set': {
@@ -245,6 +396,8 @@ class Emitter {
     }
   }
 
+  /** String constants the JSON parser may share (internStrings). */
+  private readonly internable: string[] = [];
   private readonly coverDecls: string[] = [];
   private readonly covers = new Map<string, string>();
 
@@ -271,25 +424,18 @@ class Emitter {
     this.line(0, `function ${id}(x0: Ctx${params.map((p) => ', ' + p).join('')}): Value | null {`);
     const index = this.funcIndex.get(f.name) as number;
     if (f.memoize) {
-      this.line(1, `if (x0.done[${index}]) return x0.memo[${index}];`);
+      this.line(1, `const m = memoGet(x0, ${index});`);
+      this.line(1, `if (m !== null) return m === UNDEF ? null : m;`);
       if (f.path) {
         this.line(1, `const ov = x0.overridden;`);
-        this.line(1, `if (ov !== null && ov[${index}]) {`);
-        this.line(2, `const v = lookup(x0.data, ${this.pathConst(f.path)});`);
-        this.line(2, `x0.done[${index}] = true;`);
-        this.line(2, `x0.memo[${index}] = v;`);
-        this.line(2, `return v;`);
-        this.line(1, `}`);
+        this.line(1, `if (ov !== null && ov[${index}]) return memoSet(x0, ${index}, lookup(x0.data, ${this.pathConst(f.path)}));`);
       }
     }
     for (let i = 0; i < f.locals; i++) if (!f.params.includes(i)) this.line(1, `let l${i}: Value | null = null;`);
     for (let i = 1; i < f.contexts; i++) this.line(1, `let x${i}: Ctx = x0;`);
+    this.paths.enter(f);
     this.list(f.body, 0, 1, '');
-    if (f.memoize) {
-      this.line(1, `x0.done[${index}] = true;`);
-      this.line(1, `x0.memo[${index}] = l${f.result};`);
-    }
-    this.line(1, `return l${f.result};`);
+    this.line(1, f.memoize ? `return memoSet(x0, ${index}, l${f.result});` : `return l${f.result};`);
     this.line(0, '}');
     this.line(0, '');
   }
@@ -318,9 +464,11 @@ class Emitter {
       case 'Data':
         this.line(indent, `l${s.dst} = x${s.ctx}.data;`);
         return rest();
-      case 'Dot':
-        this.line(indent, `l${s.dst} = dot(${o(s.src)}, ${o(s.key)});`);
+      case 'Dot': {
+        // a constant path into input or data is looked up once per context
+        this.line(indent, `l${s.dst} = ${this.paths.call(s) ?? `dot(${o(s.src)}, ${o(s.key)})`};`);
         return guarded(`l${s.dst} !== null`);
+      }
       case 'Scan': {
         const n = this.uid++;
         this.line(indent, '{');
@@ -429,6 +577,11 @@ const KIND_BITS: Record<string, number> = { null: 1, boolean: 2, number: 4, stri
 function kindMask(types: string): number {
   if (types === 'any') return 127;
   return types.split('|').reduce((m, t) => m | (KIND_BITS[t] ?? 0), 0);
+}
+
+/** Whether runtime/json.ts interns s: 1 to 64 printable ASCII characters without `"` or `\`. */
+function internable(s: string): boolean {
+  return s.length > 0 && s.length <= 64 && /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/.test(s);
 }
 
 function numberLiteral(v: number): string {
