@@ -18,6 +18,9 @@
  *    at RATE/s (open loop) after the consumer has joined; latency = handler entry - send() call.
  *    Once with the transport's default consumer timings, once with a SHORT_WAIT_MS fetch max wait.
  *
+ * The runtime is imported from its build (packages/runtime/dist: what agents install, not tsx's
+ * transpile of src), so `npm run build` first.
+ *
  * Run: npx tsx bench/runtime.ts [--write | --codec-only]   (BENCH_SECONDS per codec measure, default 3)
  */
 import { randomUUID } from 'node:crypto';
