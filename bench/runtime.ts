@@ -132,6 +132,13 @@ function fillEvent(sequence = 1): Fill {
 // ---------------------------------------------------------------------------------------------
 // 1. codecs
 
+/** Headers as the consumer receives them: one Buffer per header (the transport's copy, simulated). */
+function asWire(headers: Record<string, string>): Record<string, Buffer> {
+  const wire: Record<string, Buffer> = {};
+  for (const k in headers) wire[k] = Buffer.from(headers[k] as string, 'utf8');
+  return wire;
+}
+
 /** Position of the record in flight (the consumer's nonce check takes it). */
 let offset = 0;
 
@@ -148,9 +155,7 @@ function envelopeRoundTrip(nonceSeen: (nonce: string, expiresAtMs: number) => bo
     producer: PRODUCER_ID,
     schemaRef: { kind: 'id', id: schemaId },
   });
-  const wire: Record<string, Buffer> = {};
-  for (const k in headers) wire[k] = Buffer.from(headers[k] as string, 'utf8');
-  const envelope = parseEnvelope(wire);
+  const envelope = parseEnvelope(asWire(headers));
   offset++;
   const check = checkEnvelope(envelope, { now: Date.now(), maxClockSkewMs: MAX_SKEW_MS, nonceSeen });
   if (!check.ok) throw new Error(`envelope rejected: ${check.message}`);
@@ -222,11 +227,7 @@ async function codecBench(): Promise<{
   const ids = [ours.schemaId, registryId, registryId];
   // the envelope alone, and its part that is the transport's (header strings to bytes)
   const sample = buildEnvelope({ traceparent: currentTraceparent(), ttlMs: 60_000, producer: PRODUCER_ID, schemaRef: { kind: 'id', id: ours.schemaId } });
-  const toBytes = (): unknown => {
-    const wire: Record<string, Buffer> = {};
-    for (const k in sample) wire[k] = Buffer.from(sample[k] as string, 'utf8');
-    return wire;
-  };
+  const toBytes = (): unknown => asWire(sample);
   const measures = [
     ...codecs.flatMap((c, i) => [
       { key: `${i}:env`, op: withEnvelope(c.value, ids[i] as number) },

@@ -251,6 +251,11 @@ function requiredText(headers: RecordHeaders, name: EnvelopeHeader, shape: (t: H
   return quickText(headers, name, shape) ?? required(headers, name);
 }
 
+/** An optional header's text, as requiredText reads it; undefined when absent. */
+function optionalText(headers: RecordHeaders, name: EnvelopeHeader, shape: (t: HeaderText) => boolean): string | undefined {
+  return headers[name] === undefined ? undefined : (quickText(headers, name, shape) ?? optional(headers, name));
+}
+
 function requiredInteger(headers: RecordHeaders, name: EnvelopeHeader, maxDigits: number, zero: boolean): number {
   const raw = headers[name];
   const n = typeof raw === 'string' || Buffer.isBuffer(raw) ? decimalValue(raw, maxDigits, zero) : -1;
@@ -289,7 +294,7 @@ export function parseEnvelope(headers: RecordHeaders): Envelope {
     producer: requiredCached(headers, 'producer', lastProducerHeader, same),
     schemaRef: requiredCached(headers, 'schema_ref', lastSchemaRefHeader, frozenSchemaRef),
   };
-  const policyHash = headers['policy_hash'] === undefined ? undefined : (quickText(headers, 'policy_hash', isPolicyHash) ?? optional(headers, 'policy_hash'));
+  const policyHash = optionalText(headers, 'policy_hash', isPolicyHash);
   if (policyHash !== undefined) envelope.policyHash = policyHash;
   const signature = optional(headers, 'signature');
   if (signature !== undefined) envelope.signature = signature;
